@@ -1,0 +1,1 @@
+"""Accounts: users, their profile (role, department, classes) and the demo people."""

@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, base layout and the process launcher."""
