@@ -8,7 +8,7 @@ VENDOR := src/campusbrain/web/static/vendor
 export CAMPUSBRAIN_HOME ?= $(CURDIR)/var
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install assets system-deps demo test test-fast lint format bench clean
+.PHONY: install assets system-deps demo test test-postgres test-fast messages lint format bench clean
 
 ## install: the Python virtual environment with the project and its dev tools
 install: $(STAMPS)/venv
@@ -28,13 +28,14 @@ $(STAMPS)/assets: package.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	@touch $@
 
-## system-deps: Debian's chromium (browser tests) and the CJK font (without it Chinese renders as boxes)
+## system-deps: Debian's chromium (browser tests), the CJK font (without it Chinese renders as boxes),
+##   gettext (msgfmt, for `make messages`)
 system-deps: $(STAMPS)/system-deps
 $(STAMPS)/system-deps:
 	@mkdir -p $(STAMPS)
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || ! command -v msgfmt >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig gettext >/dev/null; \
 	fi
 	@touch $@
 
@@ -42,9 +43,30 @@ $(STAMPS)/system-deps:
 demo: install assets
 	$(BIN)/campusbrain demo
 
-## test: install everything, then run the whole suite
+## test: install everything, then run the whole suite (SQLite), then the web tests on PostgreSQL
 test: install assets system-deps
 	$(BIN)/python -m pytest -q
+	@$(MAKE) --no-print-directory test-postgres
+
+## test-postgres: the web and accounts tests again on PostgreSQL (trust auth on 127.0.0.1:5432).
+##   Skipped with a reason when the server is unreachable, unless CAMPUSBRAIN_REQUIRE_SERVICES=1.
+TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "PostgreSQL lane: $(TEST_PG_URL)"; \
+	  CAMPUSBRAIN_DATABASE_URL='$(TEST_PG_URL)' $(BIN)/python -m pytest -q -m 'not browser' tests/web tests/accounts; \
+	elif [ "$${CAMPUSBRAIN_REQUIRE_SERVICES:-0}" = 1 ]; then \
+	  echo "PostgreSQL lane FAILED: cannot connect to $(TEST_PG_URL) and CAMPUSBRAIN_REQUIRE_SERVICES=1" >&2; exit 1; \
+	else \
+	  echo "PostgreSQL lane SKIPPED: cannot connect to $(TEST_PG_URL) (start PostgreSQL with trust auth for user postgres)"; \
+	fi
+
+## messages: re-extract UI strings into the Chinese catalogue and compile it (needs gettext's msgfmt).
+##   msgids are English; translate new entries in src/campusbrain/web/locale/zh_Hans/LC_MESSAGES/django.po.
+messages: install
+	cd src/campusbrain && DJANGO_SETTINGS_MODULE=campusbrain.web.settings ../../$(BIN)/django-admin makemessages \
+	  -l zh_Hans --no-location --ignore 'hub/*' --ignore 'demo/*' --ignore 'static/*'
+	cd src/campusbrain/web && DJANGO_SETTINGS_MODULE=campusbrain.web.settings ../../../$(BIN)/django-admin compilemessages -l zh_Hans
 
 ## lint: formatting, lint and type checks
 lint: install

@@ -41,3 +41,11 @@ def test_postgres_scheme_alias_and_trust_auth():
 def test_bad_urls_are_config_errors(url):
     with pytest.raises(ConfigError, match="CAMPUSBRAIN_DATABASE_URL"):
         database_from_url(url)
+
+
+@pytest.mark.django_db
+def test_the_running_database_is_the_configured_one(settings):
+    from django.db import connection
+
+    expected = "postgresql" if settings.CAMPUSBRAIN.database_url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

@@ -26,7 +26,13 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
 
 @pytest.fixture
 def production_env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSBRAIN_")}
+    # A clean environment: CAMPUSBRAIN_* from the developer's shell or DJANGO_ALLOW_ASYNC_UNSAFE from
+    # another test would change what the check sees.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CAMPUSBRAIN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         CAMPUSBRAIN_HOME=str(tmp_path),
         CAMPUSBRAIN_PRODUCTION="1",

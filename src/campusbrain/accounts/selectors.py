@@ -17,6 +17,7 @@ class ProfileSummary:
     display_name: str
     role: str
     role_label: str
+    person_type: str
     person_type_label: str
     person_number: str
     department_name: str
@@ -44,6 +45,7 @@ def profile_summary_for_user(user: AbstractBaseUser | AnonymousUser) -> ProfileS
             display_name=username,
             role="",
             role_label="",
+            person_type="",
             person_type_label="",
             person_number="",
             department_name="",
@@ -56,6 +58,7 @@ def profile_summary_for_user(user: AbstractBaseUser | AnonymousUser) -> ProfileS
         display_name=profile.display_name,
         role=profile.role,
         role_label=str(profile.get_role_display()),
+        person_type=profile.person_type,
         person_type_label=str(profile.get_person_type_display()),
         person_number=profile.person_number,
         department_name=profile.department_name,
