@@ -37,7 +37,8 @@ def browser_page(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
-            yield browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            # An English browser on purpose: the site must still open in Chinese.
+            yield browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")
         finally:
             browser.close()
 
@@ -66,4 +67,7 @@ def test_leader_signs_in_and_sees_the_portal_without_console_errors(live_server,
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "portal-leader-phone.png"), full_page=True)
+    page.click("button[value=en]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "Welcome, 林海峰"
     assert problems == []

@@ -114,12 +114,22 @@ def test_chinese_by_default_english_after_switching(leader_client):
     assert "College leader" in english
 
 
-def test_browser_language_is_honoured_without_a_choice(client, demo_users):
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client, demo_users):
     client.force_login(demo_users["student"])
 
     page = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "学号" in page
 
-    assert "Student" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/", headers={"accept-language": "zh-CN"}).content.decode()
+    assert "Student number" in page
+
+
+def test_an_unknown_language_cookie_falls_back_to_chinese(client, demo_users):
+    client.force_login(demo_users["student"])
+    client.cookies["django_language"] = "xx"
+
+    assert "学号" in client.get("/").content.decode()
 
 
 def test_pages_include_htmx_and_our_stylesheet(leader_client):
@@ -128,3 +138,12 @@ def test_pages_include_htmx_and_our_stylesheet(leader_client):
     assert "/static/vendor/htmx.min.js" in page
     assert "/static/css/campusbrain.css" in page
     assert 'name="viewport"' in page
+
+
+def test_unknown_address_is_a_404_in_the_site_layout(leader_client, settings):
+    settings.DEBUG = False
+
+    response = leader_client.get("/no-such-platform/")
+
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
