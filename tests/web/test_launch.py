@@ -76,3 +76,10 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_collect_static_refuses_without_vendor_files(monkeypatch):
+    monkeypatch.setattr("django.contrib.staticfiles.finders.find", lambda name: None)
+
+    with pytest.raises(launch.AssetsMissing, match="make assets"):
+        launch.collect_static()
