@@ -6,8 +6,11 @@ Company names for employers, research partners and suppliers; staff pools by dep
 
 from __future__ import annotations
 
+import csv
 import random
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from importlib import resources
 
 from campusbrain.demo import reference as ref
 from campusbrain.demo.world import Staff, World
@@ -84,11 +87,32 @@ INDUSTRY_WORDS = {
 ALL_INDUSTRY_WORDS = tuple(w for words in INDUSTRY_WORDS.values() for w in words)
 
 
-def company_name(rng: random.Random, department: str | None = None) -> str:
+def company_name(rng: random.Random, department: str | None = None, city: str | None = None) -> str:
     """A plausible (fictional) company name, e.g. ``杭州瑞丰智能装备有限公司``."""
     words = INDUSTRY_WORDS.get(department or "", ALL_INDUSTRY_WORDS)
     suffix = "股份有限公司" if rng.random() < 0.12 else "有限公司"
-    return f"{rng.choice(CITIES)}{rng.choice(BRAND_WORDS)}{rng.choice(words)}{suffix}"
+    return f"{city or rng.choice(CITIES)}{rng.choice(BRAND_WORDS)}{rng.choice(words)}{suffix}"
+
+
+@lru_cache(maxsize=16)
+def counties(year: int) -> tuple[tuple[str, str, str, str], ...]:
+    """GB/T 2260 county-level codes valid in ``year``: (code, province, city, county), sorted by code."""
+    rows = []
+    source = resources.files("campusbrain.demo").joinpath("data/gb2260_counties.csv")
+    with source.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if int(row["valid_from_year"] or 0) <= year <= int(row["valid_to_year"] or 9999):
+                rows.append((row["code"], row["province"], row["city"], row["county"]))
+    return tuple(sorted(rows))
+
+
+def short_city(province: str, city: str) -> str:
+    """``杭州市`` -> ``杭州``; municipalities (city ``市辖区``) use the province: ``上海``."""
+    name = province if city in ("市辖区", "县", "") else city
+    for suffix in ("市", "省", "地区", "自治州"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def staff_by_department(world: World) -> dict[str, list[Staff]]:
