@@ -24,8 +24,19 @@ GENERATOR_VERSION = "1"
 
 # One module per source system under campusbrain.demo.systems; each has generate(ctx).
 SYSTEMS: tuple[str, ...] = (
-    "jiaowu", "xuegong", "renshi", "caiwu", "zichan", "keyan", "tushu", "yikatong",
-    "jiuye", "oa", "zhaosheng", "ceping", "xuexi",
+    "jiaowu",
+    "xuegong",
+    "renshi",
+    "caiwu",
+    "zichan",
+    "keyan",
+    "tushu",
+    "yikatong",
+    "jiuye",
+    "oa",
+    "zhaosheng",
+    "ceping",
+    "xuexi",
 )
 
 # Rough rows per 1,000 students at scale 1, used only to size the progress bar.
@@ -41,8 +52,15 @@ class GenerateResult:
     row_counts: dict[str, int]
 
 
-def generate(home: Path, *, students: int = 15000, seed: int = 20261203, scale: float = 1.0,
-             systems: tuple[str, ...] = SYSTEMS, show_progress: bool = True) -> GenerateResult:
+def generate(
+    home: Path,
+    *,
+    students: int = 15000,
+    seed: int = 20261203,
+    scale: float = 1.0,
+    systems: tuple[str, ...] = SYSTEMS,
+    show_progress: bool = True,
+) -> GenerateResult:
     """Write the demo college's exports to ``home/demo-sources`` and one YAML per system.
 
     The same arguments always produce byte-identical files. An existing ``demo-sources``
@@ -62,10 +80,16 @@ def generate(home: Path, *, students: int = 15000, seed: int = 20261203, scale: 
     world = build_world(students=students, seed=seed)
     defects = DefectLog()
     expected = int(_ROWS_PER_1000_STUDENTS * students / 1000 * scale)
-    with tqdm(total=expected, unit="rows", unit_scale=True, disable=not show_progress,
-              desc="生成演示学校 demo college") as bar:
-        ctx = GenContext(world=world, home=staging, seed=seed, scale=scale, defects=defects,
-                         progress=bar.update)
+    with tqdm(
+        total=expected,
+        unit="rows",
+        unit_scale=True,
+        disable=not show_progress,
+        desc="生成演示学校 demo college",
+    ) as bar:
+        ctx = GenContext(
+            world=world, home=staging, seed=seed, scale=scale, defects=defects, progress=bar.update
+        )
         results: list[SystemResult] = []
         for name in systems:
             bar.set_postfix_str(name)
@@ -113,8 +137,9 @@ def _write_source_yaml(staging: Path, result: SystemResult) -> None:
     path = staging / "sources" / f"{result.name}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     header = f"# {result.title} ({result.vendor_style}) — written by `campusbrain demo generate`.\n"
-    path.write_text(header + yaml.safe_dump(result.source_config(), allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(
+        header + yaml.safe_dump(result.source_config(), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 def _demo_people(world: World) -> dict[str, dict[str, Any]]:
@@ -122,9 +147,14 @@ def _demo_people(world: World) -> dict[str, dict[str, Any]]:
 
     def staff_entry(role: str, title: str, staff: Any, classes: list[str] | None = None) -> dict[str, Any]:
         return {
-            "role": role, "title": title, "person_type": "staff", "number": staff.gh,
-            "name": staff.person.name, "person_id": staff.person.person_id,
-            "department_code": staff.department.code, "department_name": staff.department.name,
+            "role": role,
+            "title": title,
+            "person_type": "staff",
+            "number": staff.gh,
+            "name": staff.person.name,
+            "person_id": staff.person.person_id,
+            "department_code": staff.department.code,
+            "department_name": staff.department.name,
             "classes": classes or [],
         }
 
@@ -133,49 +163,83 @@ def _demo_people(world: World) -> dict[str, dict[str, Any]]:
 
     dept = "107"  # 信息技术学院: the department the dean, teacher, counsellor and student share
     counsellor = first(lambda s: s.category == "辅导员" and s.department.code == dept and not s.alumnus_xh)
-    classes = sorted(c.code for c in world.classes if c.counsellor_gh == counsellor.gh
-                     and any(st.class_code == c.code and st.status == "在读" for st in world.students))
+    classes = sorted(
+        c.code
+        for c in world.classes
+        if c.counsellor_gh == counsellor.gh
+        and any(st.class_code == c.code and st.status == "在读" for st in world.students)
+    )
     student = next(s for s in world.students if s.status == "在读" and s.class_code in classes)
     people = {
         "leader": staff_entry("leader", "校领导", first(lambda s: s.category == "校领导")),
-        "dean": staff_entry("dean", "部门负责人", first(lambda s: s.department.code == dept and s.position == "院长")),
-        "teacher": staff_entry("teacher", "教师",
-                               first(lambda s: s.department.code == dept and s.category == "专任教师"
-                                     and s.position == "专任教师")),
+        "dean": staff_entry(
+            "dean", "部门负责人", first(lambda s: s.department.code == dept and s.position == "院长")
+        ),
+        "teacher": staff_entry(
+            "teacher",
+            "教师",
+            first(
+                lambda s: s.department.code == dept and s.category == "专任教师" and s.position == "专任教师"
+            ),
+        ),
         "counsellor": staff_entry("counsellor", "辅导员", counsellor, classes),
         "student": {
-            "role": "student", "title": "学生", "person_type": "student", "number": student.xh,
-            "name": student.person.name, "person_id": student.person.person_id,
+            "role": "student",
+            "title": "学生",
+            "person_type": "student",
+            "number": student.xh,
+            "name": student.person.name,
+            "person_id": student.person.person_id,
             "department_code": student.major.department,
             "department_name": next(d.name for d in ref.DEPARTMENTS if d.code == student.major.department),
             "classes": [student.class_code],
         },
-        "steward": staff_entry("steward", "数据专员", first(lambda s: s.department.code == "002" and s.category == "行政人员")),
-        "finance": staff_entry("finance", "财务", first(lambda s: s.department.code == "005" and s.category == "行政人员")),
-        "quality": staff_entry("quality", "质管办", first(lambda s: s.department.code == "011" and s.category == "行政人员")),
+        "steward": staff_entry(
+            "steward", "数据专员", first(lambda s: s.department.code == "002" and s.category == "行政人员")
+        ),
+        "finance": staff_entry(
+            "finance", "财务", first(lambda s: s.department.code == "005" and s.category == "行政人员")
+        ),
+        "quality": staff_entry(
+            "quality", "质管办", first(lambda s: s.department.code == "011" and s.category == "行政人员")
+        ),
     }
-    it_staff = [s for s in world.staff if s.department.code == "009" and s.category in ("行政人员", "教辅人员")]
+    it_staff = [
+        s for s in world.staff if s.department.code == "009" and s.category in ("行政人员", "教辅人员")
+    ]
     people["sysadmin"] = staff_entry("sysadmin", "系统管理员", it_staff[0])
     people["secadmin"] = staff_entry("secadmin", "安全管理员", it_staff[1])
-    people["auditor"] = staff_entry("auditor", "审计员", first(lambda s: s.department.code == "001" and s.category == "行政人员"))
+    people["auditor"] = staff_entry(
+        "auditor", "审计员", first(lambda s: s.department.code == "001" and s.category == "行政人员")
+    )
     return people
 
 
-def _manifest(world: World, ctx: GenContext, results: list[SystemResult], *, students: int, seed: int,
-              scale: float) -> dict[str, Any]:
+def _manifest(
+    world: World, ctx: GenContext, results: list[SystemResult], *, students: int, seed: int, scale: float
+) -> dict[str, Any]:
     row_counts = {f"{r.name}.{t.name}": t.rows for r in results for t in r.tables}
     linked_people = {pid for *_, pid in ctx.truth}
     return {
         "generator_version": GENERATOR_VERSION,
-        "college": {"name": ref.COLLEGE_NAME, "name_en": ref.COLLEGE_NAME_EN, "code": ref.COLLEGE_CODE,
-                    "fictional": True},
+        "college": {
+            "name": ref.COLLEGE_NAME,
+            "name_en": ref.COLLEGE_NAME_EN,
+            "code": ref.COLLEGE_CODE,
+            "fictional": True,
+        },
         "parameters": {"students": students, "seed": seed, "scale": scale},
         "as_of": AS_OF.isoformat(),
         "history_start": HISTORY_START.isoformat(),
         "systems": {
             r.name: {
-                "title": r.title, "vendor_style": r.vendor_style, "owner_department": r.owner_department,
-                "kind": r.kind, "format": r.fmt, "encoding": r.encoding, "quirks": r.quirks,
+                "title": r.title,
+                "vendor_style": r.vendor_style,
+                "owner_department": r.owner_department,
+                "kind": r.kind,
+                "format": r.fmt,
+                "encoding": r.encoding,
+                "quirks": r.quirks,
                 "tables": {t.name: {"title": t.title, "rows": t.rows} for t in r.tables},
                 **({"notes": r.notes} if r.notes else {}),
             }

@@ -143,7 +143,9 @@ class World:
 
 def _load_counties() -> list[tuple[str, str, int, int]]:
     rows = []
-    with resources.files("campusbrain.demo").joinpath("data/gb2260_counties.csv").open(encoding="utf-8") as fh:
+    with (
+        resources.files("campusbrain.demo").joinpath("data/gb2260_counties.csv").open(encoding="utf-8") as fh
+    ):
         for row in csv.DictReader(fh):
             start = int(row["valid_from_year"] or 0)
             end = int(row["valid_to_year"] or 9999)
@@ -257,7 +259,9 @@ def _build_staff(world: World, factory: PersonFactory, n_students: int) -> None:
         age = int(np.clip(rng.gauss(age, 6 if category != "辅导员" else 3), 24, 60))
         birth = date(AS_OF.year - age, 1, 1) + timedelta(days=int(rng.randrange(0, 365)))
         person = factory.make(birth, political=ref.POLITICAL_STAFF, home_bias=0.6)
-        hire_year = int(np.clip(birth.year + 24 + rng.randrange(0, max(1, AS_OF.year - birth.year - 24)), 1990, 2026))
+        hire_year = int(
+            np.clip(birth.year + 24 + rng.randrange(0, max(1, AS_OF.year - birth.year - 24)), 1990, 2026)
+        )
         seq_by_year[hire_year] = seq_by_year.get(hire_year, 0) + 1
         gh = f"{hire_year}{seq_by_year[hire_year]:03d}"
         if category in ("专任教师", "辅导员"):
@@ -295,7 +299,9 @@ def _build_staff(world: World, factory: PersonFactory, n_students: int) -> None:
     # Each teaching department has a head (院长) and each office a director (处长).
     for dept in ref.DEPARTMENTS:
         members = [
-            s for s in world.staff if s.department.code == dept.code and s.category not in ("辅导员", "校领导")
+            s
+            for s in world.staff
+            if s.department.code == dept.code and s.category not in ("辅导员", "校领导")
         ]
         if members:
             members[0].position = "院长" if dept.kind == "teaching" else "处长"
@@ -361,6 +367,7 @@ def _plant_major_changes(world: World, rng: random.Random) -> None:
     candidates = [s for s in world.students if s.status in ("在读", "毕业") and s.cohort <= AS_OF.year - 1]
     chosen = rng.sample(range(len(candidates)), k=max(1, len(candidates) * 6 // 1000))
     by_major_class = {(c.cohort, c.major.code): c for c in world.classes}
+    changed = 0
     for idx in sorted(int(i) for i in chosen):
         student = candidates[idx]
         target = ref.MAJORS[int(rng.randrange(len(ref.MAJORS)))]
@@ -370,7 +377,9 @@ def _plant_major_changes(world: World, rng: random.Random) -> None:
         student.old_major = student.major
         student.major = target
         student.class_code = by_major_class[(student.cohort, target.code)].code
-        student.xh = f"{student.cohort}{target.department[1:]}9{student.xh[-5:]}"
+        changed += 1
+        # 转专业 numbers use a 9 in the major position, so they never collide with intake numbers.
+        student.xh = f"{student.cohort}{target.department[1:]}9{changed:05d}"
 
 
 def _assign_counsellors(world: World) -> None:

@@ -21,8 +21,15 @@ import pyarrow.csv as pacsv
 FIXED_TIME = datetime(2026, 11, 30, 18, 0, 0)
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8",
-              bom: bool = False, delimiter: str = ",") -> int:
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    delimiter: str = ",",
+) -> int:
     """Small/medium CSV via the csv module (any encoding, e.g. GBK). Returns rows written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     n = 0
@@ -38,10 +45,12 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]], 
 def write_arrow_csv(path: Path, table: pa.Table, *, bom: bool = False) -> int:
     """Large UTF-8 CSV from an Arrow table (fast; values quoted only when needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+    # Arrow quotes header names; vendor exports don't, so the header line is written here.
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
     with open(path, "wb") as fh:
         if bom:
             fh.write(b"\xef\xbb\xbf")
+        fh.write((",".join(table.column_names) + "\n").encode("utf-8"))
         sink = io.BytesIO()
         pacsv.write_csv(table, sink, write_options=options)
         fh.write(sink.getvalue())

@@ -11,19 +11,23 @@ from __future__ import annotations
 import hashlib
 from datetime import date, timedelta
 
-from ..calendar import AS_OF, all_terms
-from ..context import GenContext, SystemResult
-from ..defects import break_checksum, date_variant, fullwidth, hit
-from ..world import py_rng
-from ..writers import write_csv
+from campusbrain.demo.calendar import AS_OF, all_terms
+from campusbrain.demo.context import GenContext, SystemResult
+from campusbrain.demo.defects import break_checksum, date_variant, fullwidth, hit
+from campusbrain.demo.world import py_rng
+from campusbrain.demo.writers import write_csv
 
 NAME = "xuegong"
 STATUS_CODES = {"在读": "10", "休学": "20", "退学": "30", "毕业": "40"}
 SCHOLARSHIPS = (
-    ("GJJXJ", "国家奖学金", 8000, 0.002), ("GJLZJXJ", "国家励志奖学金", 5000, 0.03),
-    ("XYDJXJ", "学业一等奖学金", 2000, 0.03), ("XYEJXJ", "学业二等奖学金", 1000, 0.06),
-    ("XYSJXJ", "学业三等奖学金", 500, 0.10), ("ZXJ1", "国家助学金一等", 4300, 0.0),
-    ("ZXJ2", "国家助学金二等", 3300, 0.0), ("ZXJ3", "国家助学金三等", 2300, 0.0),
+    ("GJJXJ", "国家奖学金", 8000, 0.002),
+    ("GJLZJXJ", "国家励志奖学金", 5000, 0.03),
+    ("XYDJXJ", "学业一等奖学金", 2000, 0.03),
+    ("XYEJXJ", "学业二等奖学金", 1000, 0.06),
+    ("XYSJXJ", "学业三等奖学金", 500, 0.10),
+    ("ZXJ1", "国家助学金一等", 4300, 0.0),
+    ("ZXJ2", "国家助学金二等", 3300, 0.0),
+    ("ZXJ3", "国家助学金三等", 2300, 0.0),
 )
 
 
@@ -34,11 +38,22 @@ def wid(*parts: object) -> str:
 
 def generate(ctx: GenContext) -> SystemResult:
     result = SystemResult(
-        name=NAME, title="学生工作管理系统", vendor_style="金智 (Wisedu)", owner_department="003 学生工作处",
-        kind="files", fmt="csv", encoding="gbk",
-        quirks=["GBK encoding", "WID technical keys", "*DM code fields (XBDM, MZDM)",
-                "school-specific 学籍状态 codes 10/20/30/40", "unpadded 民族 codes", "专业代码 with school suffix",
-                "dates yyyymmdd with time in a separate column"],
+        name=NAME,
+        title="学生工作管理系统",
+        vendor_style="金智 (Wisedu)",
+        owner_department="003 学生工作处",
+        kind="files",
+        fmt="csv",
+        encoding="gbk",
+        quirks=[
+            "GBK encoding",
+            "WID technical keys",
+            "*DM code fields (XBDM, MZDM)",
+            "school-specific 学籍状态 codes 10/20/30/40",
+            "unpadded 民族 codes",
+            "专业代码 with school suffix",
+            "dates yyyymmdd with time in a separate column",
+        ],
     )
     rng = py_rng(ctx.seed, NAME)
     out = ctx.out / NAME
@@ -79,21 +94,70 @@ def generate(ctx: GenContext) -> SystemResult:
             phone = fullwidth(phone)
             log.add(NAME, table, key, "fullwidth_digits", "LXDH")
         row = [
-            key, s.xh, name, sex, birth, ethnicity, s.person.political, "1", id_number, p.birthplace[:4] + "00",
-            p.birthplace, s.major.department, f"{s.major.code}-{s.major.department[1:]}", s.class_code,
-            STATUS_CODES[s.status], phone, s.difficulty, s.dorm, f"{s.cohort}09",
-            f"{min(AS_OF, s.status_date or AS_OF):%Y%m%d}", "I", "XG", f"{AS_OF:%Y%m%d}",
+            key,
+            s.xh,
+            name,
+            sex,
+            birth,
+            ethnicity,
+            s.person.political,
+            "1",
+            id_number,
+            p.birthplace[:4] + "00",
+            p.birthplace,
+            s.major.department,
+            f"{s.major.code}-{s.major.department[1:]}",
+            s.class_code,
+            STATUS_CODES[s.status],
+            phone,
+            s.difficulty,
+            s.dorm,
+            f"{s.cohort}09",
+            f"{min(AS_OF, s.status_date or AS_OF):%Y%m%d}",
+            "I",
+            "XG",
+            f"{AS_OF:%Y%m%d}",
         ]
         rows.append(row)
         ctx.link(NAME, table, key, p.person_id)
         if hit(rng, "duplicate_row"):
             rows.append(list(row))
             log.add(NAME, table, key, "duplicate_row")
-    header = ["WID", "XH", "XM", "XBDM", "CSRQ", "MZDM", "ZZMMDM", "SFZJLXDM", "SFZJH", "JGDM", "CSDDM",
-              "XYDM", "ZYDM", "BJDM", "XJZTDM", "LXDH", "JTJJKNDJDM", "SSH", "RXNY", "CLRQ", "CZLX", "SJLY", "TBRQ"]
+    header = [
+        "WID",
+        "XH",
+        "XM",
+        "XBDM",
+        "CSRQ",
+        "MZDM",
+        "ZZMMDM",
+        "SFZJLXDM",
+        "SFZJH",
+        "JGDM",
+        "CSDDM",
+        "XYDM",
+        "ZYDM",
+        "BJDM",
+        "XJZTDM",
+        "LXDH",
+        "JTJJKNDJDM",
+        "SSH",
+        "RXNY",
+        "CLRQ",
+        "CZLX",
+        "SJLY",
+        "TBRQ",
+    ]
     n = write_csv(out / f"{table}.csv", header, rows, encoding="gbk")
-    result.add(table, "学生基本信息", n, path=ctx.rel(out / f"{table}.csv"), format="csv", encoding="gbk",
-               primary_key=["WID"])
+    result.add(
+        table,
+        "学生基本信息",
+        n,
+        path=ctx.rel(out / f"{table}.csv"),
+        format="csv",
+        encoding="gbk",
+        primary_key=["WID"],
+    )
     ctx.progress(n)
 
     # 请假单 (leave): a few per student per term; orphans reference students that do not exist.
@@ -114,13 +178,34 @@ def generate(ctx: GenContext) -> SystemResult:
                 if hit(rng, "orphan_reference"):
                     xh = f"{s.cohort}99{rng.randrange(10**6):06d}"
                     log.add(NAME, table, key, "orphan_reference", f"XH {xh}")
-                rows.append([key, xh, rng.choice(("病假", "事假", "事假", "公假")),
-                             f"{start:%Y%m%d}", f"{rng.choice((8, 13, 18))}00", f"{end:%Y%m%d}", "2200",
-                             rng.choice(("已审核", "已审核", "已审核", "已销假", "待审核")), f"{start:%Y%m%d}"])
-    n = write_csv(out / f"{table}.csv", ["WID", "XH", "QJLB", "QJKSRQ", "QJKSSJ", "QJJSRQ", "QJJSSJ", "ZT", "CLRQ"],
-                  rows, encoding="gbk")
-    result.add(table, "请假单", n, path=ctx.rel(out / f"{table}.csv"), format="csv", encoding="gbk",
-               primary_key=["WID"])
+                rows.append(
+                    [
+                        key,
+                        xh,
+                        rng.choice(("病假", "事假", "事假", "公假")),
+                        f"{start:%Y%m%d}",
+                        f"{rng.choice((8, 13, 18))}00",
+                        f"{end:%Y%m%d}",
+                        "2200",
+                        rng.choice(("已审核", "已审核", "已审核", "已销假", "待审核")),
+                        f"{start:%Y%m%d}",
+                    ]
+                )
+    n = write_csv(
+        out / f"{table}.csv",
+        ["WID", "XH", "QJLB", "QJKSRQ", "QJKSSJ", "QJJSRQ", "QJJSSJ", "ZT", "CLRQ"],
+        rows,
+        encoding="gbk",
+    )
+    result.add(
+        table,
+        "请假单",
+        n,
+        path=ctx.rel(out / f"{table}.csv"),
+        format="csv",
+        encoding="gbk",
+        primary_key=["WID"],
+    )
     ctx.progress(n)
 
     # 家庭经济困难认定 each year, then 奖助学金 per 学年 (助学金 follows the difficulty level).
@@ -135,8 +220,17 @@ def generate(ctx: GenContext) -> SystemResult:
                 kn_rows.append([wid(NAME, "kn", s.xh, xn), s.xh, xn, s.difficulty, f"{decided:%Y%m%d}"])
                 level = {"1": "ZXJ1", "2": "ZXJ2", "3": "ZXJ3"}[s.difficulty]
                 code, title, amount, _ = next(x for x in SCHOLARSHIPS if x[0] == level)
-                award_rows.append([wid(NAME, "jx", s.xh, xn, code), s.xh, xn, code, title, amount,
-                                   f"{date(year, 11, 20):%Y%m%d}"])
+                award_rows.append(
+                    [
+                        wid(NAME, "jx", s.xh, xn, code),
+                        s.xh,
+                        xn,
+                        code,
+                        title,
+                        amount,
+                        f"{date(year, 11, 20):%Y%m%d}",
+                    ]
+                )
             if year == s.cohort:
                 continue  # scholarships reward the previous year's results
             r = rng.random()
@@ -146,15 +240,39 @@ def generate(ctx: GenContext) -> SystemResult:
                 if share and r < cumulative:
                     if code == "GJLZJXJ" and not s.difficulty:
                         break
-                    award_rows.append([wid(NAME, "jx", s.xh, xn, code), s.xh, xn, code, title, amount,
-                                       f"{date(year, 11, 20):%Y%m%d}"])
+                    award_rows.append(
+                        [
+                            wid(NAME, "jx", s.xh, xn, code),
+                            s.xh,
+                            xn,
+                            code,
+                            title,
+                            amount,
+                            f"{date(year, 11, 20):%Y%m%d}",
+                        ]
+                    )
                     break
     n = write_csv(out / "T_XG_KNSRD.csv", ["WID", "XH", "XN", "KNDJDM", "RDRQ"], kn_rows, encoding="gbk")
-    result.add("T_XG_KNSRD", "家庭经济困难认定", n, path=ctx.rel(out / "T_XG_KNSRD.csv"), format="csv",
-               encoding="gbk", primary_key=["WID"])
-    n2 = write_csv(out / "T_XG_JZXX.csv", ["WID", "XH", "XN", "JXJDM", "JXJMC", "JE", "PDRQ"], award_rows,
-                   encoding="gbk")
-    result.add("T_XG_JZXX", "奖助学金", n2, path=ctx.rel(out / "T_XG_JZXX.csv"), format="csv", encoding="gbk",
-               primary_key=["WID"])
+    result.add(
+        "T_XG_KNSRD",
+        "家庭经济困难认定",
+        n,
+        path=ctx.rel(out / "T_XG_KNSRD.csv"),
+        format="csv",
+        encoding="gbk",
+        primary_key=["WID"],
+    )
+    n2 = write_csv(
+        out / "T_XG_JZXX.csv", ["WID", "XH", "XN", "JXJDM", "JXJMC", "JE", "PDRQ"], award_rows, encoding="gbk"
+    )
+    result.add(
+        "T_XG_JZXX",
+        "奖助学金",
+        n2,
+        path=ctx.rel(out / "T_XG_JZXX.csv"),
+        format="csv",
+        encoding="gbk",
+        primary_key=["WID"],
+    )
     ctx.progress(n + n2)
     return result
