@@ -8,7 +8,7 @@ VENDOR := src/campusbrain/web/static/vendor
 export CAMPUSBRAIN_HOME ?= $(CURDIR)/var
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install assets system-deps demo test test-postgres test-fast messages lint format bench clean
+.PHONY: install assets system-deps demo test test-postgres messages lint format bench clean
 
 ## install: the Python virtual environment with the project and its dev tools
 install: $(STAMPS)/venv

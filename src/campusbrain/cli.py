@@ -18,6 +18,8 @@ from .config import ConfigError, load_settings
 
 DEFAULT_STUDENTS = 15000
 DEFAULT_SEED = 20261203
+# At 15,000 students, --scale 3 gives a little over 100 million source rows (docs/demo-college.md).
+BENCH_SCALE = 3.0
 
 
 class UserError(Exception):
@@ -55,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--json", action="store_true", help="print the result as JSON")
     generate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    bench = commands.add_parser("bench", help="time each stage at a chosen scale and print JSON figures")
+    bench.add_argument("--home", type=Path, help="work folder (default: $CAMPUSBRAIN_HOME/bench)")
+    bench.add_argument("--students", type=int, default=DEFAULT_STUDENTS)
+    bench.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    bench.add_argument(
+        "--scale",
+        type=float,
+        default=BENCH_SCALE,
+        help=f"transaction-volume multiplier (default {BENCH_SCALE}: about 100 million source rows)",
+    )
 
     serve = commands.add_parser("serve", help="serve the web application")
     serve.add_argument("--home", type=Path)
@@ -111,6 +124,37 @@ def cmd_demo(args: argparse.Namespace) -> None:
     launch.serve(args.host, args.port)
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    # ru_maxrss is in KiB on Linux; children count too because stages may run in subprocesses.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
+    """Run each stage once and print one JSON document of figures (rows, seconds, rows/s, peak RSS)."""
+    from .demo.generate import generate
+
+    home = Path(args.home).resolve() if args.home else load_settings().home / "bench"
+    result = generate(home, students=args.students, seed=args.seed, scale=args.scale, show_progress=True)
+    figures = {
+        "parameters": {"students": args.students, "seed": args.seed, "scale": args.scale, "home": str(home)},
+        "stages": [
+            {
+                "stage": "generate",
+                "rows": result.total_rows,
+                "wall_seconds": round(result.seconds, 1),
+                "rows_per_second": round(result.total_rows / result.seconds),
+                "peak_rss_mb": _peak_rss_mb(),
+            }
+        ],
+    }
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+    return figures
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     _home(args)
     from .web import launch
@@ -125,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd_demo_generate(args)
         elif args.command == "demo":
             cmd_demo(args)
+        elif args.command == "bench":
+            cmd_bench(args)
         elif args.command == "serve":
             cmd_serve(args)
     except (ConfigError, UserError, ValueError) as exc:
