@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from campusbrain.demo import reference as ref
 from campusbrain.demo.calendar import AS_OF, HISTORY_START, days, term_of
@@ -177,7 +178,7 @@ def generate(ctx: GenContext) -> SystemResult:
     reader_idx = np.concatenate(gate_parts["reader"])
     gate = pa.table(
         {
-            "DZZH": pa.array(ids[reader_idx].tolist(), pa.string()),
+            "DZZH": pc.take(pa.array(reader_ids, pa.string()), reader_idx),
             "RGSJ": pa.array(np.concatenate(gate_parts["when"]), pa.int64()),
             "MJH": pa.array(np.concatenate(gate_parts["gate"]), pa.int64()),
         }

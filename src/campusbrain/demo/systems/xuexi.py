@@ -7,6 +7,7 @@ timestamps carry +08:00; ids are UUID-shaped and stable for a seed.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import numpy as np
@@ -48,7 +49,7 @@ def generate(ctx: GenContext) -> SystemResult:
         ],
     )
     students = [s for s in ctx.world.students]
-    xh = np.array([s.old_xh or s.xh for s in students], dtype=object)
+    xh_pa = pa.array([s.old_xh or s.xh for s in students], pa.string())
     for s in students:
         ctx.link(NAME, "statements", s.old_xh or s.xh, s.person.person_id)
     major_idx = {m.code: i for i, m in enumerate(ref.MAJORS)}
@@ -60,9 +61,10 @@ def generate(ctx: GenContext) -> SystemResult:
             for s in students
         ]
     )
-    major_codes = np.array([m.code for m in ref.MAJORS], dtype=object)
-    verb_ids = np.array([f"http://adlnet.gov/expapi/verbs/{v}" for v, _ in VERBS], dtype=object)
-    verb_names = np.array([name for _, name in VERBS], dtype=object)
+    # Arrow ``take`` gathers strings in C++; per-row Python objects would dominate the run time.
+    major_pa = pa.array([m.code for m in ref.MAJORS], pa.string())
+    verb_id_pa = pa.array([f"http://adlnet.gov/expapi/verbs/{v}" for v, _ in VERBS], pa.string())
+    verb_name_pa = pa.array([name for _, name in VERBS], pa.string())
     verb_cum = np.cumsum(VERB_P)
 
     out = ctx.out / NAME
@@ -100,10 +102,10 @@ def generate(ctx: GenContext) -> SystemResult:
         total += n
         day_txt = f"{day:%Y-%m-%d}"
         line = _lines(
-            pa.array(xh[who].tolist(), pa.string()),
-            pa.array(major_codes[major[who]].tolist(), pa.string()),
-            pa.array(verb_ids[verb].tolist(), pa.string()),
-            pa.array(verb_names[verb].tolist(), pa.string()),
+            pc.take(xh_pa, who),
+            pc.take(major_pa, major[who]),
+            pc.take(verb_id_pa, verb),
+            pc.take(verb_name_pa, verb),
             course_k,
             resource,
             hh,
@@ -137,6 +139,12 @@ def generate(ctx: GenContext) -> SystemResult:
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _s(text: str) -> pa.Scalar:
+    """A cached Arrow string scalar: converting Python strings on every compute call is slow."""
+    return pa.scalar(text, pa.string())
+
+
 def _raw_bytes(lines: pa.Array) -> bytes:
     """The concatenated UTF-8 bytes of a string array (each element already ends in a newline)."""
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset : lines.offset + len(lines) + 1]
@@ -144,7 +152,7 @@ def _raw_bytes(lines: pa.Array) -> bytes:
 
 
 def _pad(values: np.ndarray, width: int) -> pa.Array:
-    return pc.utf8_lpad(pc.cast(pa.array(values, pa.int64()), pa.string()), width, "0")
+    return pc.utf8_lpad(pc.cast(pa.array(values, pa.int64()), pa.string()), width=width, padding="0")
 
 
 def _lines(
@@ -164,59 +172,62 @@ def _lines(
     day_txt: str,
 ) -> pa.Array:
     """Build each statement's JSON text column-wise (no per-row Python)."""
-    course = pc.binary_join_element_wise(major, _pad(course_k, 2), "")
+    course = pc.binary_join_element_wise(major, _pad(course_k, 2), _s(""))
     has_score = pa.array(verb >= 3)
     result_json = pc.if_else(
         has_score,
         pc.binary_join_element_wise(
-            ',"result":{"score":{"scaled":0.',
+            _s(',"result":{"score":{"scaled":0.'),
             _pad(score % 100, 2),
-            '},"success":',
-            pc.if_else(pa.array(verb == 5), "false", "true"),
-            ',"duration":"PT',
+            _s('},"success":'),
+            pc.if_else(pa.array(verb == 5), _s("false"), _s("true")),
+            _s(',"duration":"PT'),
             pc.cast(pa.array(duration, pa.int64()), pa.string()),
-            'M"}',
-            "",
+            _s('M"}'),
+            _s(""),
         ),
         pc.binary_join_element_wise(
-            ',"result":{"duration":"PT', pc.cast(pa.array(duration, pa.int64()), pa.string()), 'M"}', ""
+            _s(',"result":{"duration":"PT'),
+            pc.cast(pa.array(duration, pa.int64()), pa.string()),
+            _s('M"}'),
+            _s(""),
         ),
     )
     return pc.binary_join_element_wise(
-        '{"id":"c0ffee00-',
-        day_txt[:4],
-        "-",
-        day_txt[5:7] + day_txt[8:10],
-        "-8000-",
+        _s('{"id":"c0ffee00-'),
+        _s(day_txt[:4]),
+        _s("-"),
+        _s(day_txt[5:7] + day_txt[8:10]),
+        _s("-8000-"),
         _pad(seq, 12),
-        '","actor":{"objectType":"Agent","account":{"homePage":"',
-        HOME,
-        '","name":"',
+        _s('","actor":{"objectType":"Agent","account":{"homePage":"'),
+        _s(HOME),
+        _s('","name":"'),
         actor,
-        '"}},"verb":{"id":"',
+        _s('"}},"verb":{"id":"'),
         verb_id,
-        '","display":{"zh-CN":"',
+        _s('","display":{"zh-CN":"'),
         verb_name,
-        '"}},"object":{"objectType":"Activity","id":"',
-        HOME,
-        "/course/",
+        _s('"}},"object":{"objectType":"Activity","id":"'),
+        _s(HOME),
+        _s("/course/"),
         course,
-        "/res/",
+        _s("/res/"),
         _pad(resource, 3),
-        '","definition":{"type":"http://adlnet.gov/expapi/activities/lesson"}}',
+        _s('","definition":{"type":"http://adlnet.gov/expapi/activities/lesson"}}'),
         result_json,
-        ',"context":{"contextActivities":{"grouping":[{"id":"',
-        HOME,
-        "/course/",
+        _s(',"context":{"contextActivities":{"grouping":[{"id":"'),
+        _s(HOME),
+        _s("/course/"),
         course,
-        '"}]}},"timestamp":"',
-        day_txt,
-        "T",
+        _s('"}]}},"timestamp":"'),
+        _s(day_txt),
+        _s("T"),
         _pad(hh, 2),
-        ":",
+        _s(":"),
         _pad(mm, 2),
-        ":",
+        _s(":"),
         _pad(ss, 2),
-        '+08:00"}',
-        "",
+        _s('+08:00"}'),
+        _s(""),
     )
