@@ -22,7 +22,7 @@ def connect(
     """Open a database file (created if absent unless read-only)."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str | int] = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     if threads:
         config["threads"] = threads
     if memory_limit:
