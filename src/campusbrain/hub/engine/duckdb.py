@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from sqlglot import exp
 
 Connection = duckdb.DuckDBPyConnection
 DuckDBError = duckdb.Error
@@ -40,3 +41,53 @@ def transaction(con: Connection) -> Iterator[Connection]:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def run(con: Connection, statement: str) -> None:
+    """Execute one rendered statement whose result nobody needs (DDL, INSERT, ATTACH)."""
+    con.execute(statement)
+
+
+def fetch_all(con: Connection, query: str) -> list[tuple[object, ...]]:
+    """Execute a rendered query and return every row."""
+    return con.execute(query).fetchall()
+
+
+def attach(con: Connection, path: Path, alias: str, *, read_only: bool = True) -> None:
+    """Attach another database file under ``alias`` (read-only unless asked otherwise)."""
+    options = [exp.AttachOption(this=exp.var("READ_ONLY"))] if read_only else []
+    statement = exp.Attach(
+        this=exp.alias_(exp.Literal.string(str(path)), exp.to_identifier(alias, quoted=True)),
+        expressions=options,
+    )
+    con.execute(statement.sql(dialect="duckdb"))
+
+
+def detach(con: Connection, alias: str) -> None:
+    """Detach a database attached with :func:`attach`."""
+    con.execute(exp.Detach(this=exp.to_identifier(alias, quoted=True)).sql(dialect="duckdb"))
+
+
+def checkpoint(con: Connection) -> None:
+    """Write the WAL into the database file so the file alone is complete once closed."""
+    con.execute("CHECKPOINT")
+
+
+def catalog_columns(con: Connection, catalog: str) -> dict[str, dict[str, dict[str, str]]]:
+    """``{schema: {table: {column: type}}}`` of one attached catalog, columns in table order."""
+    rows = con.execute(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
+        " WHERE table_catalog = ? ORDER BY table_schema, table_name, ordinal_position",
+        [catalog],
+    ).fetchall()
+    tables: dict[str, dict[str, dict[str, str]]] = {}
+    for schema, table, column, data_type in rows:
+        tables.setdefault(schema, {}).setdefault(table, {})[column] = data_type
+    return tables
+
+
+def current_catalog(con: Connection) -> str:
+    """The name DuckDB gives the connection's own database file (its stem)."""
+    row = con.execute("SELECT current_database()").fetchone()
+    assert row is not None
+    return str(row[0])
