@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from .paths import HubPaths
+from campusbrain.hub.paths import HubPaths
 
 
 class HubBusy(Exception):

@@ -91,3 +91,9 @@ def current_catalog(con: Connection) -> str:
     row = con.execute("SELECT current_database()").fetchone()
     assert row is not None
     return str(row[0])
+
+
+def execute_many(con: Connection, statement: str, rows: list[tuple[object, ...]]) -> None:
+    """Run one rendered statement with ``?`` placeholders once per row (metadata inserts)."""
+    if rows:
+        con.executemany(statement, rows)

@@ -1,0 +1,62 @@
+-- name: dwd.card_transaction
+-- layer: dwd
+-- grain: one row per card transaction (流水号 JYLSH); a row exported twice is kept once
+-- owner: 012 后勤管理处
+-- description: 一卡通消费流水, typed: amounts in yuan (the source keeps 分), times as TIMESTAMP
+--   in campus local time (Asia/Shanghai, as the terminals record them), transaction type and
+--   wallet named. 冲正 rows are flagged is_reversal and point at the row they reverse
+--   (YJYLSH); the reversed purchase is flagged is_reversed, so sums "net of reversals" drop
+--   both. Values that do not parse become NULL here; quality checks report them.
+-- materialized: full
+
+WITH loaded AS (
+    SELECT
+        NULLIF(TRIM(JYLSH), '') AS JYLSH,
+        NULLIF(TRIM(CARDNO), '') AS CARDNO,
+        TRY_STRPTIME(TRIM(JYSJ), '%Y%m%d%H%M%S') AS transacted_at,
+        -- SHOPID 0 marks a self-service top-up machine, not a merchant.
+        NULLIF(NULLIF(TRIM(SHOPID), ''), '0') AS SHOPID,
+        NULLIF(TRIM(ZDH), '') AS ZDH,
+        NULLIF(TRIM(JYLX), '') AS JYLX,
+        NULLIF(TRIM(QBLX), '') AS QBLX,
+        CAST(TRY_CAST(TRIM(JE) AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(16, 2)) AS amount_yuan,
+        NULLIF(TRIM(YJYLSH), '') AS YJYLSH,
+        _batch_id,
+        _source_row,
+        ROW_NUMBER() OVER (
+            PARTITION BY NULLIF(TRIM(JYLSH), '')
+            ORDER BY _loaded_at DESC, _batch_id DESC, _source_row DESC
+        ) AS load_rank
+    FROM ods."yikatong__transactions"
+),
+transactions AS (
+    SELECT * EXCLUDE (load_rank) FROM loaded WHERE load_rank = 1 AND JYLSH IS NOT NULL
+),
+reversed AS (
+    SELECT DISTINCT YJYLSH AS JYLSH FROM transactions WHERE JYLX = '211' AND YJYLSH IS NOT NULL
+),
+tx_type AS (
+    SELECT NULLIF(TRIM(JYLX), '') AS JYLX, ANY_VALUE(NULLIF(TRIM(JYLXMC), '')) AS JYLXMC
+    FROM ods."yikatong__tx_type"
+    GROUP BY 1
+)
+SELECT
+    t.JYLSH,
+    t.CARDNO,
+    t.transacted_at,
+    CAST(t.transacted_at AS DATE) AS transaction_date,
+    t.SHOPID,
+    t.ZDH,
+    t.JYLX,
+    tx_type.JYLXMC AS transaction_type,
+    t.QBLX,
+    CASE t.QBLX WHEN '1' THEN '主钱包' WHEN '2' THEN '补助钱包' END AS wallet,
+    t.amount_yuan,
+    t.JYLX = '211' AS is_reversal,
+    t.YJYLSH,
+    reversed.JYLSH IS NOT NULL AS is_reversed,
+    t._batch_id,
+    t._source_row
+FROM transactions AS t
+LEFT JOIN reversed ON reversed.JYLSH = t.JYLSH
+LEFT JOIN tx_type ON tx_type.JYLX = t.JYLX

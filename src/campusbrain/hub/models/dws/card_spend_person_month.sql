@@ -1,0 +1,43 @@
+-- name: dws.card_spend_person_month
+-- layer: dws
+-- grain: one row per card account (CARDNO) and calendar month with at least one transaction
+-- owner: 012 后勤管理处
+-- description: 一卡通 spending per card account and month, net of reversals (a 冲正 and the
+--   purchase it reverses both drop out). canteen_meals counts meals, not swipes: each day has
+--   at most one 早餐 (before 10:00), 午餐 (before 15:00) and 晚餐 at 餐饮 merchants. Canteen
+--   spend is kept apart from other spend (商超, 洗浴, 其他); top-ups and 补助 are money in.
+--   The key is the card account; the golden person_id is joined in by identity resolution.
+-- materialized: full
+
+WITH purchases AS (
+    SELECT
+        t.CARDNO,
+        CAST(DATE_TRUNC('month', t.transacted_at) AS DATE) AS month,
+        t.transaction_date,
+        CASE
+            WHEN HOUR(t.transacted_at) < 10 THEN '早餐'
+            WHEN HOUR(t.transacted_at) < 15 THEN '午餐'
+            ELSE '晚餐'
+        END AS meal,
+        t.JYLX,
+        t.amount_yuan,
+        COALESCE(m.is_canteen, FALSE) AS is_canteen
+    FROM dwd.card_transaction AS t
+    LEFT JOIN dwd.card_merchant AS m ON m.SHOPID = t.SHOPID
+    WHERE t.CARDNO IS NOT NULL
+      AND t.transacted_at IS NOT NULL
+      AND NOT t.is_reversal
+      AND NOT t.is_reversed
+)
+SELECT
+    CARDNO,
+    month,
+    COUNT(DISTINCT (transaction_date, meal)) FILTER (WHERE JYLX = '210' AND is_canteen) AS canteen_meals,
+    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND is_canteen), 0) AS canteen_spend_yuan,
+    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND NOT is_canteen), 0) AS other_spend_yuan,
+    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210'), 0) AS total_spend_yuan,
+    COUNT(*) FILTER (WHERE JYLX = '210') AS purchases,
+    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '110'), 0) AS recharge_yuan,
+    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '120'), 0) AS subsidy_yuan
+FROM purchases
+GROUP BY CARDNO, month

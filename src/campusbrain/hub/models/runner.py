@@ -1,0 +1,509 @@
+"""``hub build``: run the SQL models in dependency order into a new snapshot and publish it.
+
+One build = one new DuckDB file ``warehouse/snapshots/<build_id>.duckdb``. The ODS is attached
+read-only; model SQL says ``ods."x__y"`` and those references are pointed at the attached ODS
+catalog while the model runs, so the snapshot holds only what the models made (DWD/DWS/ADS tables)
+plus the build's metadata (``meta.models``, ``meta.lineage``, ``meta.builds``). Only a finished,
+checkpointed and closed snapshot is published; a failed or killed build publishes nothing and its
+file is deleted (at once, or by the next build for a killed one).
+
+Between models the runner calls ``after_model`` hooks with the open snapshot; a hook that returns
+``False`` blocks the models that depend on that model, which then keep their previous snapshot's
+rows. Quality checks plug in there.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlglot import exp
+from tqdm import tqdm
+
+from campusbrain.hub.contracts import BuildReport, ModelRun
+from campusbrain.hub.engine import duckdb as engine
+from campusbrain.hub.lock import hub_lock
+from campusbrain.hub.models.lineage import ColumnLineage, model_lineage
+from campusbrain.hub.models.project import (
+    DIALECT,
+    LAYERS,
+    SOURCE_SCHEMAS,
+    Model,
+    ModelError,
+    Project,
+    discover,
+    plan,
+)
+from campusbrain.hub.paths import HubPaths
+from campusbrain.hub.warehouse import publish, read_published, record_build, remove_unpublished, snapshot_path
+
+# Catalog aliases inside the snapshot connection; quoted, so they cannot clash with model schemas.
+ODS_ALIAS = "ods_source"
+PREVIOUS_ALIAS = "previous_snapshot"
+META_SCHEMA = "meta"
+
+
+class NoODS(ModelError):
+    """The models read the ODS but ``hub sync`` has not created it yet."""
+
+
+@dataclass
+class BuildContext:
+    """What a hook sees between models: the open snapshot and the build so far."""
+
+    con: engine.Connection
+    build_id: str
+    project: Project
+    runs: dict[str, ModelRun] = field(default_factory=dict)
+
+
+AfterModelHook = Callable[[BuildContext, Model, ModelRun], bool]
+
+
+def new_build_id(now: datetime | None = None) -> str:
+    """``20261203T170102Z-1a2b3c``: sortable by time, unique even for two builds in one second."""
+    moment = now or datetime.now(UTC)
+    return f"{moment:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _render(expression: exp.Expr) -> str:
+    return expression.sql(dialect=DIALECT)
+
+
+def _table(schema: str, name: str, catalog: str | None = None) -> exp.Table:
+    return exp.Table(
+        this=exp.to_identifier(name, quoted=True),
+        db=exp.to_identifier(schema, quoted=True),
+        catalog=exp.to_identifier(catalog, quoted=True) if catalog else None,
+    )
+
+
+def _runnable_query(model: Model, project: Project) -> exp.Query:
+    """The model's query with every ODS/meta source reference pointed at the attached ODS."""
+    query = model.query.copy()
+    sources = {(schema, table.lower()) for schema, table in project.sources[model.name]}
+    for table in query.find_all(exp.Table):
+        if table.name and (table.db.lower(), table.name.lower()) in sources:
+            table.set("catalog", exp.to_identifier(ODS_ALIAS, quoted=True))
+    return query
+
+
+def _create_table_as(target: exp.Table, query: exp.Query) -> str:
+    return _render(exp.Create(this=target, kind="TABLE", expression=query))
+
+
+def _count(con: engine.Connection, target: exp.Table) -> int:
+    rows = engine.fetch_all(con, _render(exp.select(exp.Count(this=exp.Star())).from_(target)))
+    return int(str(rows[0][0]))
+
+
+def _previous_hashes(con: engine.Connection) -> dict[str, str]:
+    catalog = engine.catalog_columns(con, PREVIOUS_ALIAS)
+    if "models" not in catalog.get(META_SCHEMA, {}):
+        return {}
+    query = exp.select("name", "sql_hash").from_(_table(META_SCHEMA, "models", PREVIOUS_ALIAS))
+    return {str(name): str(sql_hash) for name, sql_hash in engine.fetch_all(con, _render(query))}
+
+
+def _incremental(con: engine.Connection, model: Model, target: exp.Table, query: exp.Query) -> None:
+    """Add the new slice of an incremental model to the rows copied from the previous snapshot.
+
+    The slice is the rows whose ``incremental_by`` value is past the previous maximum; with a
+    ``unique_key`` the boundary value itself is re-read and rows with a key seen again replace
+    the old ones, so a late correction at the boundary is not lost.
+    """
+    assert model.incremental_by is not None
+    column = exp.column(model.incremental_by, quoted=True)
+    high_water = exp.Subquery(this=exp.select(exp.Max(this=column.copy())).from_(target.copy()))
+    compare = exp.GTE if model.unique_key else exp.GT
+    newer = exp.or_(
+        exp.Is(this=high_water.copy(), expression=exp.Null()),
+        compare(this=exp.column(model.incremental_by, table="_new", quoted=True), expression=high_water),
+    )
+    slice_table = exp.Table(this=exp.to_identifier("_incremental_slice", quoted=True))
+    slice_query = (
+        exp.select("*").from_(exp.Subquery(this=query, alias=exp.to_identifier("_new"))).where(newer)
+    )
+    engine.run(
+        con,
+        _render(
+            exp.Create(
+                this=slice_table,
+                kind="TABLE",
+                expression=slice_query,
+                properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+            )
+        ),
+    )
+    if model.unique_key:
+        matches = [
+            exp.EQ(
+                this=exp.column(key, table=target.name, quoted=True),
+                expression=exp.column(key, table="_incremental_slice", quoted=True),
+            )
+            for key in model.unique_key
+        ]
+        delete = exp.Delete(
+            this=target.copy(),
+            using=[slice_table.copy()],
+            where=exp.Where(this=exp.and_(*matches)),
+        )
+        engine.run(con, _render(delete))
+    engine.run(con, _render(exp.insert(exp.select("*").from_(slice_table.copy()), target.copy())))
+    engine.run(con, _render(exp.Drop(this=slice_table.copy(), kind="TABLE")))
+
+
+def _run_model(
+    con: engine.Connection,
+    model: Model,
+    project: Project,
+    *,
+    reuse: str | None,
+) -> tuple[str, int]:
+    """Materialize one model; ``reuse`` is ``copy`` or ``incremental`` when the previous table is usable."""
+    target = _table(model.schema, model.table)
+    previous = _table(model.schema, model.table, PREVIOUS_ALIAS)
+    if reuse == "copy":
+        engine.run(con, _create_table_as(target, exp.select("*").from_(previous)))
+        action = "copied"
+    elif reuse == "incremental":
+        engine.run(con, _create_table_as(target, exp.select("*").from_(previous)))
+        _incremental(con, model, target, _runnable_query(model, project))
+        action = "incremental"
+    else:
+        engine.run(con, _create_table_as(target, _runnable_query(model, project)))
+        action = "built"
+    return action, _count(con, target)
+
+
+def _create_meta_table(con: engine.Connection, name: str, columns: Sequence[tuple[str, str]]) -> exp.Table:
+    table = _table(META_SCHEMA, name)
+    schema = exp.Schema(
+        this=table,
+        expressions=[
+            exp.ColumnDef(this=exp.to_identifier(column), kind=exp.DataType.build(kind, dialect=DIALECT))
+            for column, kind in columns
+        ],
+    )
+    engine.run(con, _render(exp.Create(this=schema, kind="TABLE", exists=True)))
+    return table
+
+
+def _insert_rows(
+    con: engine.Connection,
+    table: exp.Table,
+    columns: Sequence[tuple[str, str]],
+    rows: list[tuple[object, ...]],
+) -> None:
+    statement = exp.insert(
+        exp.Values(expressions=[exp.Tuple(expressions=[exp.Placeholder() for _ in columns])]),
+        table,
+        columns=[column for column, _ in columns],
+    )
+    engine.execute_many(con, _render(statement), rows)
+
+
+MODELS_COLUMNS = (
+    ("name", "VARCHAR"),
+    ("layer", "VARCHAR"),
+    ("grain", "VARCHAR"),
+    ("owner", "VARCHAR"),
+    ("description", "VARCHAR"),
+    ("materialized", "VARCHAR"),
+    ("unique_key", "VARCHAR[]"),
+    ("incremental_by", "VARCHAR"),
+    ("origin", "VARCHAR"),
+    ("path", "VARCHAR"),
+    ("sql", "VARCHAR"),
+    ("sql_hash", "VARCHAR"),
+    ("upstream_models", "VARCHAR[]"),
+    ("source_tables", "VARCHAR[]"),
+    ("action", "VARCHAR"),
+    ("row_count", "BIGINT"),
+    ("seconds", "DOUBLE"),
+)
+LINEAGE_COLUMNS = (
+    ("model", "VARCHAR"),
+    ("column", "VARCHAR"),
+    ("source_table", "VARCHAR"),
+    ("source_column", "VARCHAR"),
+    ("transform", "VARCHAR"),
+)
+BUILDS_COLUMNS = (
+    ("build_id", "VARCHAR"),
+    ("started_at", "TIMESTAMPTZ"),
+    ("finished_at", "TIMESTAMPTZ"),
+    ("status", "VARCHAR"),
+    ("models_built", "INTEGER"),
+    ("rows_per_model", "JSON"),
+    ("error", "VARCHAR"),
+)
+
+
+def _write_metadata(
+    con: engine.Connection,
+    project: Project,
+    runs: dict[str, ModelRun],
+    lineage: list[ColumnLineage],
+    build_row: tuple[object, ...],
+    has_previous: bool,
+) -> None:
+    engine.run(con, _render(exp.Create(this=exp.to_identifier(META_SCHEMA), kind="SCHEMA", exists=True)))
+    models = _create_meta_table(con, "models", MODELS_COLUMNS)
+    rows: list[tuple[object, ...]] = []
+    for name in project.order:
+        if name not in runs:
+            continue
+        model, run = project.models[name], runs[name]
+        rows.append(
+            (
+                model.name,
+                model.layer,
+                model.grain,
+                model.owner,
+                model.description,
+                model.materialized,
+                list(model.unique_key),
+                model.incremental_by,
+                model.origin,
+                str(model.path),
+                model.sql,
+                model.sql_hash,
+                sorted(project.upstream[name]),
+                sorted(f"{schema}.{table}" for schema, table in project.sources[name]),
+                run.action,
+                run.rows,
+                run.seconds,
+            )
+        )
+    _insert_rows(con, models, MODELS_COLUMNS, rows)
+    lineage_table = _create_meta_table(con, "lineage", LINEAGE_COLUMNS)
+    _insert_rows(
+        con,
+        lineage_table,
+        LINEAGE_COLUMNS,
+        [(e.model, e.column, e.source_table, e.source_column, e.transform) for e in lineage],
+    )
+    builds = _create_meta_table(con, "builds", BUILDS_COLUMNS)
+    if has_previous and "builds" in engine.catalog_columns(con, PREVIOUS_ALIAS).get(META_SCHEMA, {}):
+        # The snapshot carries the history of published builds, so a reader needs no other file.
+        engine.run(
+            con,
+            _render(exp.insert(exp.select("*").from_(_table(META_SCHEMA, "builds", PREVIOUS_ALIAS)), builds)),
+        )
+    _insert_rows(con, builds, BUILDS_COLUMNS, [build_row])
+
+
+def _ods_tables(paths: HubPaths) -> dict[str, dict[str, dict[str, str]]]:
+    if not paths.ods.exists():
+        return {}
+    con = engine.connect(paths.ods, read_only=True)
+    try:
+        catalog = engine.catalog_columns(con, engine.current_catalog(con))
+    finally:
+        con.close()
+    return {schema: tables for schema, tables in catalog.items() if schema in SOURCE_SCHEMAS}
+
+
+def load_project(home: Path) -> Project:
+    """Discover and plan every model of a college against its current ODS (no build)."""
+    paths = HubPaths(home)
+    ods = _ods_tables(paths)
+    return plan(
+        discover(paths.college_models),
+        [(schema, table) for schema, tables in ods.items() for table in tables],
+    )
+
+
+def build(
+    home: Path,
+    *,
+    progress: bool = True,
+    select: list[str] | None = None,
+    full_refresh: bool = False,
+    after_model: Sequence[AfterModelHook] = (),
+) -> BuildReport:
+    """Build every model into a new snapshot and publish it; return what was done.
+
+    ``select`` limits the build to the named models and everything downstream of them; the other
+    models are copied unchanged from the previous snapshot (or built if it lacks them).
+    ``full_refresh`` rebuilds incremental models from all their input. Project mistakes (a bad
+    header, a missing reference, a cycle) raise :class:`ModelError` before any file is written; a
+    model whose SQL fails returns a report with ``status="failed"`` and publishes nothing.
+    Raises :class:`~campusbrain.hub.lock.HubBusy` when a sync or another build is running.
+    """
+    paths = HubPaths(home)
+    with hub_lock(paths, "build"):
+        # Files of builds killed before publishing are garbage: nobody ever pointed at them.
+        remove_unpublished(paths)
+        started = datetime.now(UTC)
+        build_id = new_build_id(started)
+        ods = _ods_tables(paths)
+        project = plan(
+            discover(paths.college_models),
+            [(schema, table) for schema, tables in ods.items() for table in tables],
+        )
+        if not paths.ods.exists() and any(project.sources.values()):
+            raise NoODS(f"no ODS at {paths.ods}: run `campusbrain hub sync` before `hub build`")
+        if select:
+            unknown = sorted(set(select) - set(project.models))
+            if unknown:
+                raise ModelError(f"no such model: {', '.join(unknown)}")
+        rebuild = project.downstream_closure(select) if select else set(project.order)
+        snapshot = snapshot_path(paths, build_id)
+        return _build_snapshot(
+            paths,
+            project,
+            build_id=build_id,
+            started=started,
+            snapshot=snapshot,
+            rebuild=rebuild,
+            full_refresh=full_refresh,
+            progress=progress,
+            hooks=after_model,
+        )
+
+
+def _build_snapshot(
+    paths: HubPaths,
+    project: Project,
+    *,
+    build_id: str,
+    started: datetime,
+    snapshot: Path,
+    rebuild: set[str],
+    full_refresh: bool,
+    progress: bool,
+    hooks: Sequence[AfterModelHook],
+) -> BuildReport:
+    previous = read_published(paths)
+    has_previous = previous is not None and previous.snapshot.exists()
+    con = engine.connect(snapshot)
+    context = BuildContext(con=con, build_id=build_id, project=project)
+    lineage: list[ColumnLineage] = []
+    current: str | None = None
+    try:
+        if paths.ods.exists():
+            engine.attach(con, paths.ods, ODS_ALIAS, read_only=True)
+        previous_hashes: dict[str, str] = {}
+        if has_previous:
+            assert previous is not None
+            engine.attach(con, previous.snapshot, PREVIOUS_ALIAS, read_only=True)
+            previous_hashes = _previous_hashes(con)
+        for layer in LAYERS:
+            engine.run(con, _render(exp.Create(this=exp.to_identifier(layer), kind="SCHEMA", exists=True)))
+        schema: dict[str, dict[str, dict[str, str]]] = (
+            {db: dict(tables) for db, tables in engine.catalog_columns(con, ODS_ALIAS).items()}
+            if paths.ods.exists()
+            else {}
+        )
+        schema = {db: tables for db, tables in schema.items() if db in SOURCE_SCHEMAS}
+        blocked: set[str] = set()
+        own_catalog = engine.current_catalog(con)
+        bar = tqdm(project.order, desc="hub build", unit="model", disable=not progress)
+        for name in bar:
+            current = name
+            model = project.models[name]
+            bar.set_postfix_str(name)
+            same_sql = previous_hashes.get(name) == model.sql_hash
+            upstream_blocked = bool(project.upstream[name] & blocked)
+            if upstream_blocked:
+                blocked.add(name)
+                if not same_sql:
+                    continue  # nothing good to keep: the model is left out of this snapshot
+                reuse: str | None = "copy"
+            elif name not in rebuild and same_sql:
+                reuse = "copy"
+            elif model.materialized == "incremental" and same_sql and not full_refresh:
+                reuse = "incremental"
+            else:
+                reuse = None
+            began = time.perf_counter()
+            action, rows = _run_model(con, model, project, reuse=reuse)
+            if upstream_blocked:
+                action = "kept"
+            run = ModelRun(
+                name=name,
+                layer=model.layer,
+                materialized=model.materialized,
+                action=action,
+                rows=rows,
+                seconds=round(time.perf_counter() - began, 3),
+            )
+            context.runs[name] = run
+            columns = engine.catalog_columns(con, own_catalog).get(model.schema, {}).get(model.table, {})
+            schema.setdefault(model.schema, {})[model.table] = columns
+            lineage.extend(model_lineage(model, schema, list(columns)))
+            for hook in hooks:
+                if not hook(context, model, run) and not upstream_blocked:
+                    blocked.add(name)
+        current = None
+        finished = datetime.now(UTC)
+        runs = tuple(context.runs[name] for name in project.order if name in context.runs)
+        build_row = (
+            build_id,
+            started,
+            finished,
+            "published",
+            len(runs),
+            json.dumps({run.name: run.rows for run in runs}),
+            None,
+        )
+        _write_metadata(con, project, context.runs, lineage, build_row, has_previous)
+        for alias, attached in ((ODS_ALIAS, paths.ods.exists()), (PREVIOUS_ALIAS, has_previous)):
+            if attached:
+                engine.detach(con, alias)
+        engine.checkpoint(con)
+        con.close()
+    except Exception as error:
+        con.close()
+        for leftover in (snapshot, snapshot.with_name(snapshot.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        finished = datetime.now(UTC)
+        message = f"{type(error).__name__}: {error}"
+        record_build(
+            paths,
+            {
+                "build_id": build_id,
+                "started_at": started.isoformat(),
+                "finished_at": finished.isoformat(),
+                "status": "failed",
+                "failed_model": current,
+                "error": message,
+            },
+        )
+        return BuildReport(
+            build_id=build_id,
+            status="failed",
+            started_at=started,
+            finished_at=finished,
+            snapshot=None,
+            models=tuple(context.runs[name] for name in project.order if name in context.runs),
+            failed_model=current,
+            error=message,
+        )
+    publish(paths, build_id, snapshot)
+    record_build(
+        paths,
+        {
+            "build_id": build_id,
+            "started_at": started.isoformat(),
+            "finished_at": finished.isoformat(),
+            "status": "published",
+            "snapshot": snapshot.relative_to(paths.warehouse).as_posix(),
+            "rows_per_model": {run.name: run.rows for run in runs},
+        },
+    )
+    return BuildReport(
+        build_id=build_id,
+        status="published",
+        started_at=started,
+        finished_at=finished,
+        snapshot=snapshot,
+        models=runs,
+    )
