@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
+from typing import Any
 
 from campusbrain.demo import reference as ref
 from campusbrain.demo.calendar import AS_OF
@@ -301,7 +302,7 @@ def generate(ctx: GenContext) -> SystemResult:
 
     # 预算指标
     budget = _budget(ctx)
-    rows = [
+    rows: list[list[Any]] = [
         [
             b.year,
             b.dept,
@@ -554,46 +555,46 @@ def generate(ctx: GenContext) -> SystemResult:
     ctx.progress(n)
 
     # 收入明细
-    rows = []
+    income_rows: list[list[Any]] = []
 
     def income(day: date, kind: str, dept: str, project: str, summary: str, cents: int, source: str) -> None:
-        rows.append([f"{day:%Y-%m-%d}", kind, dept, project, summary, cents, source])
+        income_rows.append([f"{day:%Y-%m-%d}", kind, dept, project, summary, cents, source])
 
-    month = date(YEARS[0], 1, 1)
-    while month <= AS_OF:
-        heads = sum(1 for s in world.students if s.enrolled_on(month))
+    cursor = date(YEARS[0], 1, 1)
+    while cursor <= AS_OF:
+        heads = sum(1 for s in world.students if s.enrolled_on(cursor))
         income(
-            month + timedelta(days=4),
+            cursor + timedelta(days=4),
             "财政拨款收入",
             "005",
             "",
-            f"{month.year}年{month.month}月生均拨款（在校生{heads}人）",
+            f"{cursor.year}年{cursor.month}月生均拨款（在校生{heads}人）",
             _cents(heads * PER_STUDENT_GRANT / 12),
             "浙江省财政厅",
         )
-        if month.month in (3, 6, 9, 12):
+        if cursor.month in (3, 6, 9, 12):
             income(
-                month + timedelta(days=19),
+                cursor + timedelta(days=19),
                 "财政拨款收入",
                 "005",
                 "",
-                f"{month.year}年第{month.month // 3}季度“双高计划”专项资金",
+                f"{cursor.year}年第{cursor.month // 3}季度“双高计划”专项资金",
                 _cents(round(2_500_000 * size, -2)),
                 "浙江省教育厅",
             )
-        if month.month in (1, 4, 7, 10):
-            for dept in ref.TEACHING_DEPARTMENTS:
+        if cursor.month in (1, 4, 7, 10):
+            for unit in ref.TEACHING_DEPARTMENTS:
                 amount = round(rng.lognormvariate(11.5, 0.5), -2) * size
                 income(
-                    month + timedelta(days=rng.randrange(5, 25)),
+                    cursor + timedelta(days=rng.randrange(5, 25)),
                     "其他收入-社会培训",
-                    dept.code,
+                    unit.code,
                     "",
-                    f"{dept.name}{rng.choice(('企业职工技能', '职业技能等级证书', '退役军人', '社区教育'))}培训费",
+                    f"{unit.name}{rng.choice(('企业职工技能', '职业技能等级证书', '退役军人', '社区教育'))}培训费",
                     _cents(amount),
-                    company_name(rng, dept.code),
+                    company_name(rng, unit.code),
                 )
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        cursor = date(cursor.year + (cursor.month == 12), cursor.month % 12 + 1, 1)
     dept_names = {d.code: d.name for d in ref.DEPARTMENTS}
     for (ym, dept, item), cents in sorted(tuition_by_month.items()):
         day = date(int(ym[:4]), int(ym[5:]), 1) + timedelta(days=27)
@@ -623,8 +624,8 @@ def generate(ctx: GenContext) -> SystemResult:
             _cents(arrival["金额"]),
             arrival["来源单位"],
         )
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
-    rows = [[f"SR{r[0][:4]}{k:06d}", *r] for k, r in enumerate(rows, start=1)]
+    income_rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
+    rows = [[f"SR{r[0][:4]}{k:06d}", *r] for k, r in enumerate(income_rows, start=1)]
     header = ["收入编号", "日期", "收入类别", "部门代码", "项目编号", "摘要", "金额(分)", "来源单位"]
     n = write_csv(out / "CW_SR.csv", header, rows)
     result.add(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -214,7 +215,7 @@ def generate(ctx: GenContext) -> SystemResult:
     supervisors = [
         seniors[i] for i in sorted(prng.sample(range(len(seniors)), min(n_supervisors, len(seniors))))
     ]
-    rows = []
+    rows: list[list[Any]] = []
     obs_terms = [t for t in all_terms() if t.start >= HISTORY_START and t.start <= AS_OF]
     visits = max(1, round(25 * ctx.scale))
     for term in obs_terms:

@@ -222,8 +222,8 @@ def generate(ctx: GenContext) -> SystemResult:
                 )[0]
             elif dest == "80":
                 unit, loc_code = UNIVERSITIES[rng.randrange(len(UNIVERSITIES))]
-                county = county_by_code.get(loc_code)
-                loc_name = f"{county[1]}{county[2]}{county[3]}" if county else ""
+                campus = county_by_code.get(loc_code)
+                loc_name = f"{campus[1]}{campus[2]}{campus[3]}" if campus else ""
                 nature, industry = "高等教育单位", "教育"
             elif dest == "46":
                 unit, nature, industry = "中国人民解放军", "部队", "公共管理、社会保障和社会组织"

@@ -18,6 +18,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from campusbrain.demo import reference as ref
 from campusbrain.demo.calendar import FIRST_COHORT, LAST_COHORT
@@ -136,7 +137,7 @@ def generate(ctx: GenContext) -> SystemResult:
     # 招生计划: what was admitted, plus the unfilled places (plans are rarely filled exactly).
     admitted = Counter((a.cohort, a.major.code, a.admission_type) for a in admissions)
     table = "ZS_JHS"
-    rows = []
+    rows: list[list[Any]] = []
     for year in range(FIRST_COHORT, LAST_COHORT + 1):
         for major in ref.MAJORS:
             for admission_type in ref.ADMISSION_TYPES:
