@@ -162,6 +162,30 @@ JOURNALS = {
     ),
     "EI": ("计算机集成制造系统", "农业工程学报", "纺织学报", "Journal of Intelligent Manufacturing"),
 }
+EDU_JOURNALS = {
+    "普通": ("现代职业教育", "职业技术", "中国教育技术装备", "教育教学论坛", "科技风", "职业教育研究"),
+    "北大核心": ("中国职业技术教育", "职业技术教育", "教育与职业", "职教论坛"),
+}
+FIELD_JOURNALS = {  # 普通期刊 close to each department's field
+    "101": ("现代制造技术与装备", "机电工程技术", "机械工程师", "南方农机"),
+    "102": ("电子技术与软件工程", "电子制作", "中国新通信", "自动化应用"),
+    "103": ("化工管理", "山东化工", "广州化工", "塑料工业"),
+    "104": ("纺织报告", "纺织科技进展", "针织工业", "印染"),
+    "105": ("丝绸之路", "化纤与纺织技术", "服装设计师", "纺织报告"),
+    "106": ("食品安全导刊", "包装世界", "食品工业", "现代食品"),
+    "107": ("电脑知识与技术", "信息与电脑", "电子技术与软件工程", "网络安全技术与应用"),
+    "108": ("商场现代化", "现代商业", "中国市场", "物流工程与管理"),
+    "109": ("设计", "艺术教育", "包装世界", "美术教育研究"),
+}
+CORE_JOURNALS = {
+    "101": ("机床与液压",),
+    "104": ("纺织学报",),
+    "105": ("丝绸",),
+    "106": ("食品工业科技", "包装工程"),
+    "107": ("计算机工程与应用",),
+    "108": ("商业经济研究",),
+    "109": ("装饰", "包装工程"),
+}
 INDEXING = (("普通", 0.74), ("北大核心", 0.15), ("CSCD", 0.03), ("SCI", 0.05), ("EI", 0.03))
 PATENT_TYPES = (("实用新型", "2", 0.70), ("发明", "1", 0.18), ("外观设计", "3", 0.12))
 DEVICES = ("装置", "检测装置", "夹持机构", "辅助工具", "控制系统", "收纳结构", "教学实训台", "加工设备")
@@ -354,7 +378,16 @@ def research_records(world: World, seed: int, scale: float = 1.0) -> Research:
             tech_words, objects = TOPICS[dept]
             indexed = rng.choices(index_names, weights=index_w)[0]
             major = rng.choice([m for m in ref.MAJORS if m.department == dept])
-            if rng.random() < 0.45 and indexed in ("普通", "北大核心"):
+            education = rng.random() < 0.45 and indexed in ("普通", "北大核心")
+            if education:
+                journal = rng.choice(EDU_JOURNALS[indexed])
+            elif indexed == "普通":
+                journal = rng.choice(FIELD_JOURNALS[dept])
+            elif indexed == "北大核心" and dept in CORE_JOURNALS:
+                journal = rng.choice(CORE_JOURNALS[dept])
+            else:
+                journal = rng.choice(JOURNALS[indexed])
+            if education:
                 title = rng.choice(
                     (
                         f"{rng.choice(EDU_TOPICS)}视域下高职{major.name}专业课程改革研究",
@@ -382,7 +415,7 @@ def research_records(world: World, seed: int, scale: float = 1.0) -> Research:
                     "题名": title,
                     "第一作者工号": author.gh,
                     "作者": ";".join([author.person.name, *coauthors]),
-                    "期刊": rng.choice(JOURNALS[indexed]),
+                    "期刊": journal,
                     "收录": indexed,
                     "发表年月": f"{year}-{month:02d}",
                     "部门": dept,

@@ -91,6 +91,15 @@ GROUPS = (
     "校园文化建设",
     "产教融合",
 )
+UPCOMING_HOLIDAY = {
+    12: "元旦",
+    1: "寒假",
+    3: "清明节",
+    4: "劳动节",
+    5: "端午节",
+    6: "暑假",
+    9: "中秋节、国庆节",
+}
 HOLIDAYS = ("元旦", "寒假", "清明节", "劳动节", "端午节", "暑假", "中秋节、国庆节")
 PARTY_THEMES = {
     2023: "学习贯彻习近平新时代中国特色社会主义思想主题教育",
@@ -114,23 +123,33 @@ OPINIONS = {
 }
 
 
-def _dept_titles(rng: random.Random, dept: str, year: int, seq: int) -> tuple[str, str]:
+def _dept_titles(rng: random.Random, dept: str, day: date, seq: int) -> tuple[str, str]:
     """(类型, 标题) for a document of ``dept``."""
-    y = year
+    y = day.year
+    # Titles that depend on the season name the holiday, term or year the date points at.
+    holiday = UPCOMING_HOLIDAY.get(day.month) or rng.choice(HOLIDAYS)
+    school_year = y if day.month >= 8 else y - 1
+    term_no = 1 if day.month >= 8 or day.month == 1 else 2
+    report_year = y if day.month >= 11 else y - 1
+    season_works = (
+        f"关于{y}年暑期校园维修工程安排的通知"
+        if 4 <= day.month <= 7
+        else f"关于做好{y}年冬季校园安全与节能工作的通知"
+    )
     options: dict[str, tuple[tuple[str, str], ...]] = {
         "001": (
-            ("通知", f"关于{y}年{rng.choice(HOLIDAYS)}放假安排的通知"),
+            ("通知", f"关于{y if day.month != 12 else y + 1}年{holiday}放假安排的通知"),
             ("通知", f"关于召开{y}年教职工代表大会暨工会会员代表大会的通知"),
             ("通知", f"关于印发《{ref.COLLEGE_NAME}{rng.choice(RULES)}》的通知"),
             ("通报", f"关于{y - 1}年度部门目标责任制考核结果的通报"),
             ("通知", f"关于成立学校{rng.choice(GROUPS)}工作领导小组的通知"),
             ("纪要", f"{y}年第{seq}次校长办公会议纪要"),
             ("函", f"关于商请共建{rng.choice(('产业学院', '实训基地', '协同创新中心'))}的函"),
-            ("报告", f"关于{y}年度学校工作总结的报告"),
+            ("报告", f"关于{report_year}年度学校工作总结的报告"),
         ),
         "002": (
             ("通知", f"关于公布{y}年校级教学成果奖评审结果的通知"),
-            ("通知", f"关于做好{y}-{y + 1}学年第{rng.randrange(1, 3)}学期期末考试工作的通知"),
+            ("通知", f"关于做好{school_year}-{school_year + 1}学年第{term_no}学期期末考试工作的通知"),
             ("通知", f"关于开展{y}年教师教学能力比赛的通知"),
             ("通知", f"关于公布{y}年校级精品在线开放课程立项名单的通知"),
             ("意见", f"关于{y}级专业人才培养方案制（修）订的指导意见"),
@@ -169,10 +188,7 @@ def _dept_titles(rng: random.Random, dept: str, year: int, seq: int) -> tuple[st
             ("通知", f"关于开展{y}年度专业诊断与改进工作的通知"),
             ("报告", f"{ref.COLLEGE_NAME}{y}年高等职业教育质量年度报告"),
         ),
-        "012": (
-            ("通知", f"关于{y}年暑期校园维修工程安排的通知"),
-            ("通知", f"关于做好{y}年冬季校园安全与节能工作的通知"),
-        ),
+        "012": (("通知", season_works),),
     }
     return rng.choice(options[dept])
 
@@ -191,7 +207,7 @@ def _documents(world: World, seed: int, scale: float) -> list[dict[str, Any]]:
                 day = start + timedelta(days=rng.randrange((end - start).days + 1))
                 while day.weekday() >= 5:
                     day -= timedelta(days=1)
-                kind, title = _dept_titles(rng, dept, year, seq)
+                kind, title = _dept_titles(rng, dept, day, seq)
                 raw.append((max(day, start), PREFIX[dept], dept, kind, title))
         for _ in range(int(PARTY_DOCS_PER_YEAR * fraction * scale)):
             day = start + timedelta(days=rng.randrange((end - start).days + 1))

@@ -193,6 +193,15 @@ SPECIAL = {
         ("2030501", "电动巡逻车", ("朗晴 LQY081B",), (20000, 40000), (1, 1), 1),
     ),
 }
+# Models on the market before 2016, for the older cards of the same categories.
+OLD_MODELS = {
+    "2010104": ("联想 启天M7150", "惠普 Compaq dc7800", "戴尔 OptiPlex 780", "方正 文祥E520"),
+    "2010105": ("联想 ThinkPad T400", "惠普 ProBook 4420s", "戴尔 Latitude E6410"),
+    "2010601": ("惠普 LaserJet P2055d", "兄弟 HL-2140", "佳能 LBP2900"),
+    "2021001": ("爱普生 EMP-X5", "松下 PT-BX21", "明基 MP515"),
+    "2010103": ("IBM System x3650 M3", "浪潮 NF5270M3", "华为 RH2288 V2"),
+    "2010202": ("华为 S3700-52P", "H3C S3100V2-52TP"),
+}
 BUILDINGS = {
     "101": "实训楼A",
     "102": "实训楼B",
@@ -357,7 +366,7 @@ def generate(ctx: GenContext) -> SystemResult:
                 asset_name,
                 code,
                 name,
-                rng.choice(models),
+                rng.choice(OLD_MODELS[code] if acquired.year < 2016 and code in OLD_MODELS else models),
                 price,
                 qty,
                 round(price * qty, 2),
