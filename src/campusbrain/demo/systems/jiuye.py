@@ -293,7 +293,7 @@ def generate(ctx: GenContext) -> SystemResult:
             path=ctx.rel(path),
             format="xlsx",
             sheet="毕业生就业信息",
-            header_rows=1,
+            header_rows=[1],
             primary_key=["学号"],
             graduation_year=year,
         )

@@ -529,7 +529,7 @@ def generate(ctx: GenContext) -> SystemResult:
             path=ctx.rel(path),
             format="json",
             encoding="utf-8",
-            record_path=table,
+            json_path=table,
             primary_key=[key],
         )
         ctx.progress(n)

@@ -390,9 +390,7 @@ def generate(ctx: GenContext) -> SystemResult:
         format="xlsx",
         sheet=SHEET,
         title_rows=1,
-        header_rows=2,
-        header_row=3,
-        data_start_row=4,
+        header_rows=[2, 3],
         primary_key=["资产编号"],
     )
     ctx.progress(len(records))
