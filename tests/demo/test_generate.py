@@ -174,7 +174,8 @@ def _read_table(home: Path, source: dict[str, Any], table: dict[str, Any]) -> in
                 total += sum(1 for line in fh if json.loads(line))
         elif fmt == "json":
             payload = json.loads(path.read_text(encoding="utf-8"))
-            total += len(payload[table["json_path"]]) if "json_path" in table else len(payload)
+            records = payload[table["json_path"]] if "json_path" in table else payload
+            total += len(records)
         else:
             raise AssertionError(f"undocumented format {fmt!r}")
     return total

@@ -62,7 +62,7 @@ class DefectLog:
 
 def break_checksum(id_number: str) -> str:
     """The same number with a check character that is certainly wrong."""
-    good = ric.calc_check_digit(id_number[:17])
+    good = ric.calc_check_digit(id_number)
     wrong = "0123456789X"
     return id_number[:17] + wrong[(wrong.index(good) + 3) % len(wrong)]
 

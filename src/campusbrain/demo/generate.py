@@ -162,7 +162,12 @@ def _demo_people(world: World) -> dict[str, dict[str, Any]]:
         return next(s for s in world.staff if pred(s))
 
     dept = "107"  # 信息技术学院: the department the dean, teacher, counsellor and student share
-    counsellor = first(lambda s: s.category == "辅导员" and s.department.code == dept and not s.alumnus_xh)
+    # Prefer a counsellor who is not also an alumnus (whose person has a 学号 too), if the 学院 has one.
+    counsellors = sorted(
+        (s for s in world.staff if s.category == "辅导员" and s.department.code == dept),
+        key=lambda s: bool(s.alumnus_xh),
+    )
+    counsellor = counsellors[0]
     classes = sorted(
         c.code
         for c in world.classes

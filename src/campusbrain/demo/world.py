@@ -195,7 +195,8 @@ class PersonFactory:
         while True:
             seq = int(rng.randrange(0, 500)) * 2 + (1 if sex == "1" else 0)
             body = f"{birthplace}{birth_date:%Y%m%d}{seq:03d}"
-            id_number = body + ric.calc_check_digit(body)
+            # stdnum expects the full 18 characters and ignores the last one when computing the check.
+            id_number = body + ric.calc_check_digit(body + "0")
             if id_number not in self._used_ids:
                 self._used_ids.add(id_number)
                 break
@@ -236,11 +237,12 @@ def build_world(*, students: int = 15000, seed: int = 20261203) -> World:
 def _build_staff(world: World, factory: PersonFactory, n_students: int) -> None:
     rng = py_rng(world.seed, "staff")
     # About one staff member per 15 students: the 1,000 of a 15,000-student college.
-    n_staff = max(40, round(n_students / 15))
+    # Floors keep a small test college complete: every office staffed, every 学院 with a head and a teacher.
+    n_staff = max(60, round(n_students / 15))
     n_leaders = max(3, round(n_staff * 0.012))
     n_counsellors = max(len(ref.TEACHING_DEPARTMENTS), round(n_students / 220))
-    n_admin = round(n_staff * 0.22)
-    n_support = round(n_staff * 0.08)
+    n_admin = max(len(ref.OFFICES) + 2, round(n_staff * 0.22))
+    n_support = max(4, round(n_staff * 0.08))
     n_teachers = n_staff - n_leaders - n_counsellors - n_admin - n_support
     plan = (
         [("校领导", None)] * n_leaders
@@ -250,6 +252,7 @@ def _build_staff(world: World, factory: PersonFactory, n_students: int) -> None:
         + [("教辅人员", None)] * n_support
     )
     seq_by_year: dict[int, int] = {}
+    seen: dict[str, int] = {}
     title_codes = list(ref.TEACHER_TITLES)
     title_w = [v[1] for v in ref.TEACHER_TITLES.values()]
     edu_codes = list(ref.STAFF_EDUCATION)
@@ -264,12 +267,17 @@ def _build_staff(world: World, factory: PersonFactory, n_students: int) -> None:
         )
         seq_by_year[hire_year] = seq_by_year.get(hire_year, 0) + 1
         gh = f"{hire_year}{seq_by_year[hire_year]:03d}"
+        # Round-robin within each category, so that every department gets its share from the first hires.
+        k = seen[category] = seen.get(category, -1) + 1
         if category in ("专任教师", "辅导员"):
-            dept = ref.TEACHING_DEPARTMENTS[i % len(ref.TEACHING_DEPARTMENTS)]
+            dept = ref.TEACHING_DEPARTMENTS[k % len(ref.TEACHING_DEPARTMENTS)]
         elif category == "校领导":
             dept = ref.OFFICES[0]
+        elif category == "教辅人员":
+            # Lab and IT support: the data centre first, then the 学院 labs.
+            dept = ref.OFFICES[8] if k < 2 else ref.TEACHING_DEPARTMENTS[k % len(ref.TEACHING_DEPARTMENTS)]
         else:
-            dept = ref.OFFICES[i % len(ref.OFFICES)]
+            dept = ref.OFFICES[k % len(ref.OFFICES)]
         title = rng.choices(title_codes, weights=title_w)[0]
         if category in ("辅导员", "行政人员"):
             title = "000" if rng.random() < 0.5 else "013"
