@@ -41,10 +41,6 @@ class ModelFileError(ModelError):
     """A model file whose header or SQL is invalid."""
 
 
-class DuplicateModel(ModelError):
-    """Two files of the same origin define the same model name."""
-
-
 class MissingReference(ModelError):
     """A model reads a table that is neither another model nor an ODS/meta source table."""
 
@@ -228,19 +224,16 @@ def discover(college_models: Path | None, *, builtin: Path = BUILTIN_MODELS) -> 
     """Built-in models plus a college's own; a college model with the same name replaces the built-in.
 
     Replacing (rather than refusing) lets a college adapt a built-in model to its own source system
-    without forking the product; the built-in stays the default for every other college.
+    without forking the product; the built-in stays the default for every other college. Within one
+    folder a name cannot repeat: it must equal ``<layer folder>.<file stem>``.
     """
     models: dict[str, Model] = {}
     for origin, root in (("builtin", builtin), ("college", college_models)):
         if root is None or not root.is_dir():
             continue
-        seen_here: dict[str, Path] = {}
         for layer in LAYERS:
             for path in sorted((root / layer).glob("*.sql")):
                 model = parse_model(path, origin=origin, folder_layer=layer)
-                if model.name in seen_here:
-                    raise DuplicateModel(f"{model.name} is defined twice: {seen_here[model.name]} and {path}")
-                seen_here[model.name] = path
                 models[model.name] = model
     return models
 
