@@ -119,7 +119,9 @@ def generate(ctx: GenContext) -> SystemResult:
                 )
             )
         rate = rng.uniform(*NO_SHOW_RATE)
-        for _ in range(round(len(enrolled) * rate / (1 - rate))):
+        expected = len(enrolled) * rate / (1 - rate)
+        # Random rounding keeps the share right in small colleges, where most groups are tiny.
+        for _ in range(int(expected) + (1 if rng.random() < expected - int(expected) else 0)):
             age = int(min(22, max(16, round(rng.gauss(18.2, 0.7)))))
             birth = date(cohort - age, 1, 1) + timedelta(days=rng.randrange(365))
             person = factory.make(birth, political=ref.POLITICAL_STUDENT)
