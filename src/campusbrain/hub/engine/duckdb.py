@@ -97,3 +97,8 @@ def execute_many(con: Connection, statement: str, rows: list[tuple[object, ...]]
     """Run one rendered statement with ``?`` placeholders once per row (metadata inserts)."""
     if rows:
         con.executemany(statement, rows)
+
+
+def disable_progress_bar(con: Connection) -> None:
+    """Silence DuckDB's own per-query progress bar where the caller draws one (``hub build``)."""
+    con.execute("SET enable_progress_bar = false")

@@ -385,6 +385,8 @@ def _build_snapshot(
     previous = read_published(paths)
     has_previous = previous is not None and previous.snapshot.exists()
     con = engine.connect(snapshot)
+    # tqdm draws one bar for the whole build; DuckDB's per-query bar would tear it apart.
+    engine.disable_progress_bar(con)
     context = BuildContext(con=con, build_id=build_id, project=project)
     lineage: list[ColumnLineage] = []
     current: str | None = None
