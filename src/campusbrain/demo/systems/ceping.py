@@ -67,12 +67,8 @@ COMMENTS = (
 
 def _teaching_classes(ctx: GenContext) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(班级代码, 课程代码, term label) -> (教学班 id, 教师工号), exactly as the 教务 system assigns them."""
-    teachers_by_dept: dict[str, list[str]] = {}
-    for s in ctx.world.teachers():
-        teachers_by_dept.setdefault(s.department.code, []).append(s.gh)
-    all_teachers = [s.gh for s in ctx.world.teachers()]
-    classes, _ = jiaowu._teaching_classes(ctx, ctx.world, teachers_by_dept, all_teachers)
-    return {key: (rows[0][0], rows[0][5]) for key, rows in classes.items()}
+    classes, _ = jiaowu.teaching_classes(ctx)
+    return {key: (row[0], row[5]) for key, row in classes.items()}
 
 
 def _term_no(cohort: int, year: int, number: int) -> int:

@@ -65,10 +65,6 @@ def generate(ctx: GenContext) -> SystemResult:
     world = ctx.world
     rng = py_rng(ctx.seed, NAME)
     db = ctx.out / NAME / "zfjw.db"
-    teachers_by_dept: dict[str, list[str]] = {}
-    for s in world.teachers():
-        teachers_by_dept.setdefault(s.department.code, []).append(s.gh)
-    all_teachers = [s.gh for s in world.teachers()]
 
     departments = [
         (d.code, d.name, "教学单位" if d.kind == "teaching" else "职能部门") for d in ref.DEPARTMENTS
@@ -144,8 +140,8 @@ def generate(ctx: GenContext) -> SystemResult:
                 f"学号 {s.xh} replaced {s.old_xh} after 转专业; other systems keep the old one",
             )
 
-    teaching_classes, timetable = _teaching_classes(ctx, world, teachers_by_dept, all_teachers)
-    grades = _grades(ctx, world, difficulty, teaching_classes)
+    classes_by_key, timetable = teaching_classes(ctx)
+    grades = _grades(ctx, world, difficulty, classes_by_key)
     plans = []
     for m in ref.MAJORS:
         for term_no in range(1, 7):
@@ -182,7 +178,7 @@ def generate(ctx: GenContext) -> SystemResult:
         ),
         "jw_jxrw_jxbxxb": (
             "CREATE TABLE jw_jxrw_jxbxxb (jxb_id TEXT PRIMARY KEY, xnm TEXT, xqm TEXT, kch_id TEXT, jxbmc TEXT, jsgh TEXT, bh_id TEXT)",
-            [v[0] for v in teaching_classes.values()],
+            list(classes_by_key.values()),
         ),
         "jw_pk_kbsjb": (
             "CREATE TABLE jw_pk_kbsjb (jxb_id TEXT, xqj INTEGER, jc TEXT, zcd TEXT, cdmc TEXT)",
@@ -218,12 +214,19 @@ def generate(ctx: GenContext) -> SystemResult:
     return result
 
 
-def _teaching_classes(
-    ctx: GenContext, world: Any, teachers_by_dept: dict[str, list[str]], all_teachers: list[str]
-) -> tuple[dict[tuple[str, str, str], tuple[tuple, ...]], list[tuple]]:
-    """One 教学班 per (class, course, term); a timetable row or two per 教学班."""
+def teaching_classes(ctx: GenContext) -> tuple[dict[tuple[str, str, str], tuple], list[tuple]]:
+    """One 教学班 per (class, course, term) and its timetable row.
+
+    Keys are (班级代码, 课程代码, term label); values are ``jw_jxrw_jxbxxb`` rows (jxb_id first,
+    teacher 工号 sixth). Other systems (测评) call this to reference exactly the same 教学班.
+    """
+    world = ctx.world
+    teachers_by_dept: dict[str, list[str]] = {}
+    for t in world.teachers():
+        teachers_by_dept.setdefault(t.department.code, []).append(t.gh)
+    all_teachers = [t.gh for t in world.teachers()]
     rng = py_rng(ctx.seed, NAME, "jxb")
-    out: dict[tuple[str, str, str], tuple[tuple, ...]] = {}
+    out: dict[tuple[str, str, str], tuple] = {}
     timetable: list[tuple] = []
     for group in world.classes:
         for term_no in range(1, 7):
@@ -249,7 +252,7 @@ def _teaching_classes(
                     pool[rng.randrange(len(pool))],
                     group.code,
                 )
-                out[(group.code, code, term.label)] = (row,)
+                out[(group.code, code, term.label)] = row
                 weekday = rng.randrange(1, 6)
                 timetable.append(
                     (
@@ -267,7 +270,7 @@ def _grades(
     ctx: GenContext,
     world: Any,
     difficulty: dict[str, float],
-    teaching_classes: dict[tuple[str, str, str], tuple[tuple, ...]],
+    classes_by_key: dict[tuple[str, str, str], tuple],
 ) -> Iterator[tuple]:
     """Grades of every finished term; failed exams get a 补考 row and, when failed again, a 重修 row."""
     rng = rng_for(ctx.seed, NAME, "grades")
@@ -290,7 +293,7 @@ def _grades(
             )
             for code, score in zip(codes, scores, strict=True):
                 key = (s.class_code, code, term.label)
-                jxb = teaching_classes.get(key, ((f"{year}{term.xqm}{code}",),))[0][0]
+                jxb = classes_by_key[key][0] if key in classes_by_key else f"{year}{term.xqm}{code}"
                 cj_id = f"{s.xh}{year}{term.xqm}{code}"
                 kch = code
                 if prng.random() < 0.0004:

@@ -94,7 +94,7 @@ def current_catalog(con: Connection) -> str:
 
 
 def execute_many(con: Connection, statement: str, rows: list[tuple[object, ...]]) -> None:
-    """Run one rendered statement with ``?`` placeholders once per row (metadata inserts)."""
+    """Run one rendered statement with ``?`` parameters once per row (metadata inserts)."""
     if rows:
         con.executemany(statement, rows)
 
