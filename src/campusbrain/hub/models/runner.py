@@ -200,12 +200,12 @@ def _insert_rows(
     columns: Sequence[tuple[str, str]],
     rows: list[tuple[object, ...]],
 ) -> None:
-    # One statement per chunk with a row of placeholders per row: DuckDB's executemany runs row by
+    # One statement per chunk, one tuple of ``?`` markers per row: DuckDB's executemany runs row by
     # row and was the slowest part of a small build.
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
-        placeholders = [exp.Tuple(expressions=[exp.Placeholder() for _ in columns]) for _ in chunk]
-        statement = exp.insert(exp.Values(expressions=placeholders), table, columns=[c for c, _ in columns])
+        markers = [exp.Tuple(expressions=[exp.Placeholder() for _ in columns]) for _ in chunk]
+        statement = exp.insert(exp.Values(expressions=markers), table, columns=[c for c, _ in columns])
         engine.execute_many(con, _render(statement), [tuple(value for row in chunk for value in row)])
 
 
