@@ -48,3 +48,100 @@ class BuildReport:
     @property
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class TableSync:
+    """What one ``hub sync`` run did with one source table (one batch).
+
+    ``status``: ``loaded`` (new rows or files committed), ``unchanged`` (nothing new: every file's
+    hash was known, the SQL watermark had not moved or the full result hashed the same),
+    ``partial`` (some files loaded, some failed) or ``failed`` (nothing loaded; ``error`` says why).
+    ``missing_periods`` lists the days (``2025-03-12``) or months absent inside a dated glob.
+    """
+
+    source: str
+    table: str
+    ods_table: str
+    batch_id: str
+    status: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    files_loaded: int
+    files_skipped: int
+    seconds: float
+    error: str | None = None
+    missing_periods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """The outcome of ``hub sync``: one :class:`TableSync` per table, plus unusable source files."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    tables: tuple[TableSync, ...]
+    config_errors: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.config_errors and all(t.status in ("loaded", "unchanged") for t in self.tables)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(t.rows_loaded for t in self.tables)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(t.rows_rejected for t in self.tables)
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    """One source table as ODS holds it now."""
+
+    table: str
+    title: str
+    ods_table: str
+    rows: int
+    rejects: int
+    last_loaded_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    missing_periods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source system: when it last synced, how fresh that is against its schedule, what failed.
+
+    ``freshness``: ``fresh`` (last successful sync within 1.5x the schedule's interval), ``stale``,
+    ``never`` (never synced) or ``unscheduled`` (no ``schedule`` in its YAML). Times are UTC.
+    """
+
+    source: str
+    title: str
+    kind: str
+    schedule: str | None
+    last_sync: datetime | None
+    freshness: str
+    rows: int
+    last_error: str | None
+    tables: tuple[TableStatus, ...]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Rows of a read-only ``hub query``: which database answered (``snapshot``, ``build_id``)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    database: Path
+    build_id: str | None
+    truncated: bool = False

@@ -99,6 +99,48 @@ def execute_many(con: Connection, statement: str, rows: list[tuple[object, ...]]
         con.executemany(statement, rows)
 
 
+def execute(con: Connection, statement: str, params: list[object] | None = None) -> None:
+    """Execute one rendered statement with ``?`` parameters bound (sync's inserts and deletes)."""
+    con.execute(statement, params or [])
+
+
+def fetch(con: Connection, query: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    """Execute a rendered query with ``?`` parameters bound and return every row."""
+    return con.execute(query, params or []).fetchall()
+
+
+def fetch_columns(
+    con: Connection, query: str, params: list[object] | None = None
+) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Like :func:`fetch`, with the result's column names (``hub query``)."""
+    cursor = con.execute(query, params or [])
+    names = [d[0] for d in cursor.description or []]
+    return names, cursor.fetchall()
+
+
+def register_arrow(con: Connection, name: str, table: object) -> None:
+    """Expose a pyarrow Table to SQL under ``name`` until :func:`unregister` (rows built in Python)."""
+    con.register(name, table)
+
+
+def unregister(con: Connection, name: str) -> None:
+    """Forget a view registered with :func:`register_arrow`."""
+    con.unregister(name)
+
+
+def connect_for_query(path: Path) -> Connection:
+    """A read-only connection that can read only its own database: no files, no ATTACH, no INSTALL.
+
+    ``hub query`` runs SQL typed by a person; read-only alone would still let it read any local file
+    through ``read_csv`` or copy tables out with ``COPY ... TO``.
+    """
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
+
+
 def disable_progress_bar(con: Connection) -> None:
     """Silence DuckDB's own per-query progress bar where the caller draws one (``hub build``)."""
     con.execute("SET enable_progress_bar = false")

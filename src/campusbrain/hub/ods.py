@@ -1,0 +1,330 @@
+"""The ODS database: raw tables in schema ``ods`` and sync bookkeeping in schema ``meta``.
+
+Every ODS table is ``ods."<source>__<table>"`` with the source's columns as VARCHAR followed by the
+provenance columns. A column that appears in a later file is added (older rows read NULL in it);
+a column that disappears stays, NULL in newer rows: ODS never loses what a source once delivered.
+
+Statements are written once as SQL text with placeholder table names, parsed by SQLGlot and
+rendered for DuckDB with the real, quoted identifiers swapped in; values are always bound with ``?``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+from .engine import duckdb as engine
+
+PROVENANCE = ("_batch_id", "_loaded_at", "_source", "_source_row")
+_PROVENANCE_TYPES = {
+    "_batch_id": "VARCHAR",
+    "_loaded_at": "TIMESTAMP",
+    "_source": "VARCHAR",
+    "_source_row": "BIGINT",
+}
+
+_META_DDL = (
+    "CREATE SCHEMA IF NOT EXISTS ods",
+    "CREATE SCHEMA IF NOT EXISTS meta",
+    """CREATE TABLE IF NOT EXISTS meta.batches (
+        batch_id VARCHAR, run_id VARCHAR, "source" VARCHAR, "table" VARCHAR, ods_table VARCHAR,
+        started_at TIMESTAMP, finished_at TIMESTAMP, seconds DOUBLE,
+        rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
+        files_loaded BIGINT, files_skipped BIGINT, status VARCHAR, error VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS meta.files (
+        "source" VARCHAR, "table" VARCHAR, path VARCHAR, sha256 VARCHAR, size BIGINT,
+        batch_id VARCHAR, loaded_at TIMESTAMP, rows_loaded BIGINT, rows_rejected BIGINT)""",
+    """CREATE TABLE IF NOT EXISTS meta.watermarks (
+        "source" VARCHAR, "table" VARCHAR, "column" VARCHAR, value VARCHAR, content_hash VARCHAR,
+        batch_id VARCHAR, updated_at TIMESTAMP)""",
+    """CREATE TABLE IF NOT EXISTS meta.rejects (
+        batch_id VARCHAR, "source" VARCHAR, "table" VARCHAR, file VARCHAR, source_row BIGINT,
+        raw_line VARCHAR, reason VARCHAR)""",
+)
+
+# DuckDB names a database file's catalog after its stem: warehouse/ods.duckdb is catalog "ods".
+CATALOG = "ods"
+
+
+def ods_table_name(source: str, table: str) -> str:
+    """The ODS table name of a source table (``xuegong__T_XG_XSJBXX``)."""
+    return f"{source.lower()}__{table}"
+
+
+def ods_table(source: str, table: str) -> exp.Table:
+    """The table's full name; the catalog is spelled out because the file ``ods.duckdb`` makes a
+    catalog called ``ods`` too, and DuckDB refuses the ambiguous ``ods.<table>``."""
+    return exp.table_(
+        exp.to_identifier(ods_table_name(source, table), quoted=True),
+        db=exp.to_identifier("ods", quoted=True),
+        catalog=exp.to_identifier(CATALOG, quoted=True),
+    )
+
+
+@lru_cache(maxsize=256)
+def _parse(template: str) -> exp.Expr:
+    return sqlglot.parse_one(template, dialect="duckdb")
+
+
+_RENDERED: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def render(template: str, **tables: exp.Table) -> str:
+    """Render a statement template, swapping table placeholders (``__target__``) for real names.
+
+    Rendered text is cached: sync renders the same few statements once per file, thousands of times.
+    """
+    key = (template, tuple((name, table.sql(dialect="duckdb")) for name, table in sorted(tables.items())))
+    cached = _RENDERED.get(key)
+    if cached is not None:
+        return cached
+    tree = _parse(template).copy()
+    if tables:
+
+        def swap(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Table) and node.name in tables and not node.args.get("db"):
+                replacement = tables[node.name].copy()
+                if node.alias:
+                    replacement.set("alias", node.args["alias"].copy())
+                return replacement
+            return node
+
+        tree = tree.transform(swap)
+    rendered = tree.sql(dialect="duckdb")
+    if len(_RENDERED) < 4096:
+        _RENDERED[key] = rendered
+    return rendered
+
+
+def ensure_meta(con: engine.Connection) -> None:
+    """Create the schemas and bookkeeping tables if they are missing."""
+    for statement in _META_DDL:
+        engine.run(con, render(statement))
+
+
+# Columns of ODS tables as this process last saw them, per connection; dropped whenever a
+# transaction rolls back (it may have undone a CREATE or ALTER), see :func:`forget_columns`.
+_COLUMNS: dict[tuple[int, str], list[str]] = {}
+
+
+def forget_columns() -> None:
+    """Forget cached table columns (after a rollback)."""
+    _COLUMNS.clear()
+
+
+def table_columns(con: engine.Connection, source: str, table: str) -> list[str]:
+    """The columns of an ODS table in order, or ``[]`` when it does not exist yet."""
+    key = (id(con), ods_table_name(source, table))
+    if key in _COLUMNS:
+        return list(_COLUMNS[key])
+    columns = _query_columns(con, source, table)
+    if columns:
+        _COLUMNS[key] = columns
+    return list(columns)
+
+
+def _query_columns(con: engine.Connection, source: str, table: str) -> list[str]:
+    rows = engine.fetch(
+        con,
+        render(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'ods' "
+            "AND table_name = ? ORDER BY ordinal_position"
+        ),
+        [ods_table_name(source, table)],
+    )
+    return [str(r[0]) for r in rows]
+
+
+def ensure_table(con: engine.Connection, source: str, table: str, columns: Sequence[str]) -> None:
+    """Create the ODS table, or add the columns it lacks, so an ``INSERT ... BY NAME`` fits."""
+    existing = table_columns(con, source, table)
+    target = ods_table(source, table)
+    if not existing:
+        names = [c for c in dict.fromkeys(columns) if c not in _PROVENANCE_TYPES]
+        defs = [
+            exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build("VARCHAR"))
+            for c in names
+        ] + [
+            exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build(t))
+            for c, t in _PROVENANCE_TYPES.items()
+        ]
+        create = exp.Create(this=exp.Schema(this=target, expressions=defs), kind="TABLE", exists=True)
+        engine.run(con, create.sql(dialect="duckdb"))
+        _COLUMNS[(id(con), ods_table_name(source, table))] = [*names, *_PROVENANCE_TYPES]
+        return
+    have = set(existing)
+    for column in dict.fromkeys(columns):
+        if column in have:
+            continue
+        alter = exp.Alter(
+            this=target,
+            kind="TABLE",
+            actions=[
+                exp.ColumnDef(this=exp.to_identifier(column, quoted=True), kind=exp.DataType.build("VARCHAR"))
+            ],
+        )
+        engine.run(con, alter.sql(dialect="duckdb"))
+        _COLUMNS[(id(con), ods_table_name(source, table))].append(column)
+        have.add(column)
+
+
+def delete_source_rows(con: engine.Connection, source: str, table: str, label: str) -> None:
+    """Remove the rows one file (``_source``) delivered earlier: a changed file replaces its rows."""
+    target = ods_table(source, table)
+    if table_columns(con, source, table):
+        engine.execute(con, render("DELETE FROM __target__ WHERE _source = ?", __target__=target), [label])
+    engine.execute(
+        con,
+        render('DELETE FROM meta.rejects WHERE "source" = ? AND "table" = ? AND file = ?'),
+        [source, table, label],
+    )
+
+
+def delete_all_rows(con: engine.Connection, source: str, table: str) -> None:
+    """Empty an ODS table and its rejects (a full SQL/HTTP snapshot replaces the previous one)."""
+    if table_columns(con, source, table):
+        engine.run(con, render("DELETE FROM __target__", __target__=ods_table(source, table)))
+    engine.execute(
+        con, render('DELETE FROM meta.rejects WHERE "source" = ? AND "table" = ?'), [source, table]
+    )
+
+
+def insert_arrow(
+    con: engine.Connection,
+    source: str,
+    table: str,
+    rows: object,
+    columns: Sequence[str],
+    *,
+    batch_id: str,
+    loaded_at: datetime,
+    label: str,
+) -> None:
+    """Insert a pyarrow Table of text columns plus ``_source_row`` into the ODS table."""
+    ensure_table(con, source, table, columns)
+    view = "__campusbrain_rows"
+    engine.register_arrow(con, view, rows)
+    try:
+        select = exp.select(
+            exp.Star(),
+            exp.alias_(exp.Placeholder(), "_batch_id"),
+            exp.alias_(exp.cast(exp.Placeholder(), "TIMESTAMP"), "_loaded_at"),
+            exp.alias_(exp.Placeholder(), "_source"),
+        ).from_(exp.to_identifier(view, quoted=True))
+        insert = exp.Insert(this=ods_table(source, table), expression=select, by_name=True)
+        engine.execute(con, insert.sql(dialect="duckdb"), [batch_id, loaded_at, label])
+    finally:
+        engine.unregister(con, view)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One row that could not be read, with why; kept in ``meta.rejects`` instead of ODS."""
+
+    source_row: int | None
+    raw_line: str | None
+    reason: str
+
+
+def insert_rejects(
+    con: engine.Connection, source: str, table: str, label: str, batch_id: str, rejects: Iterable[Reject]
+) -> None:
+    rows: list[tuple[object, ...]] = [
+        (batch_id, source, table, label, r.source_row, r.raw_line, r.reason) for r in rejects
+    ]
+    engine.execute_many(
+        con,
+        render(
+            'INSERT INTO meta.rejects (batch_id, "source", "table", file, source_row, raw_line, reason) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ),
+        rows,
+    )
+
+
+def known_files(con: engine.Connection, source: str, table: str) -> dict[str, str]:
+    """``{path label: sha256}`` of the files already loaded for a table."""
+    rows = engine.fetch(
+        con, render('SELECT path, sha256 FROM meta.files WHERE "source" = ? AND "table" = ?'), [source, table]
+    )
+    return {str(p): str(h) for p, h in rows}
+
+
+def record_file(
+    con: engine.Connection,
+    *,
+    source: str,
+    table: str,
+    label: str,
+    sha256: str,
+    size: int,
+    batch_id: str,
+    loaded_at: datetime,
+    rows_loaded: int,
+    rows_rejected: int,
+) -> None:
+    engine.execute(
+        con,
+        render('DELETE FROM meta.files WHERE "source" = ? AND "table" = ? AND path = ?'),
+        [source, table, label],
+    )
+    engine.execute(
+        con,
+        render(
+            'INSERT INTO meta.files ("source", "table", path, sha256, size, batch_id, loaded_at, rows_loaded, '
+            "rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        [source, table, label, sha256, size, batch_id, loaded_at, rows_loaded, rows_rejected],
+    )
+
+
+@dataclass(frozen=True)
+class Watermark:
+    column: str | None
+    value: str | None
+    content_hash: str | None
+
+
+def read_watermark(con: engine.Connection, source: str, table: str) -> Watermark | None:
+    rows = engine.fetch(
+        con,
+        render(
+            'SELECT "column", value, content_hash FROM meta.watermarks WHERE "source" = ? AND "table" = ?'
+        ),
+        [source, table],
+    )
+    if not rows:
+        return None
+    column, value, content_hash = rows[0]
+    return Watermark(
+        column=None if column is None else str(column),
+        value=None if value is None else str(value),
+        content_hash=None if content_hash is None else str(content_hash),
+    )
+
+
+def write_watermark(
+    con: engine.Connection,
+    *,
+    source: str,
+    table: str,
+    watermark: Watermark,
+    batch_id: str,
+    updated_at: datetime,
+) -> None:
+    engine.execute(
+        con, render('DELETE FROM meta.watermarks WHERE "source" = ? AND "table" = ?'), [source, table]
+    )
+    engine.execute(
+        con,
+        render(
+            'INSERT INTO meta.watermarks ("source", "table", "column", value, content_hash, batch_id, updated_at) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ),
+        [source, table, watermark.column, watermark.value, watermark.content_hash, batch_id, updated_at],
+    )
