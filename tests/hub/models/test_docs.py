@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from campusbrain.hub.models.project import OPTIONAL_FIELDS, REQUIRED_FIELDS, discover
-from campusbrain.hub.models.runner import BUILDS_COLUMNS, LINEAGE_COLUMNS, MODELS_COLUMNS
+from campusbrain.hub.models.runner import (
+    BUILDS_COLUMNS,
+    LINEAGE_COLUMNS,
+    MODELS_COLUMNS,
+    SOURCE_TABLES_COLUMNS,
+)
 
 DOC = (Path(__file__).resolve().parents[3] / "docs" / "models.md").read_text(encoding="utf-8")
 
@@ -25,6 +30,7 @@ def test_metadata_tables_are_described_with_their_columns() -> None:
         ("meta.models", MODELS_COLUMNS),
         ("meta.lineage", LINEAGE_COLUMNS),
         ("meta.builds", BUILDS_COLUMNS),
+        ("meta.source_tables", SOURCE_TABLES_COLUMNS),
     ):
         row = next(line for line in DOC.splitlines() if line.startswith(f"| `{table}` |"))
         assert ", ".join(column for column, _ in columns) in row, table

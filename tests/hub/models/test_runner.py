@@ -86,6 +86,15 @@ def test_models_and_build_are_recorded_in_the_snapshot(home: Path) -> None:
     (build_row,) = rows(con, "SELECT build_id, status, models_built, rows_per_model FROM meta.builds")
     assert build_row[:3] == (report.build_id, "published", 5)
     assert json.loads(str(build_row[3]))["dwd.card_transaction"] == 9
+    # How fresh the ODS inputs were, for readers that never open the ODS.
+    assert rows(
+        con, "SELECT source_table, row_count, last_batch_id FROM meta.source_tables ORDER BY ALL"
+    ) == [
+        ("ods.yikatong__card_account", 3, "batch-1"),
+        ("ods.yikatong__merchant", 3, "batch-1"),
+        ("ods.yikatong__transactions", 10, "batch-1"),
+        ("ods.yikatong__tx_type", 4, "batch-1"),
+    ]
     con.close()
 
 

@@ -244,6 +244,41 @@ BUILDS_COLUMNS = (
     ("rows_per_model", "JSON"),
     ("error", "VARCHAR"),
 )
+SOURCE_TABLES_COLUMNS = (
+    ("source_table", "VARCHAR"),
+    ("row_count", "BIGINT"),
+    ("last_loaded_at", "TIMESTAMP"),
+    ("last_batch_id", "VARCHAR"),
+)
+
+
+def _source_freshness(
+    con: engine.Connection, project: Project, schema: dict[str, dict[str, dict[str, str]]]
+) -> list[tuple[object, ...]]:
+    """Rows and last load of every ODS table the models read, as this build saw them.
+
+    Readers never open the ODS, so the snapshot carries how fresh its inputs were: the metrics
+    layer reports freshness from here.
+    """
+    rows: list[tuple[object, ...]] = []
+    read = sorted({pair for pairs in project.sources.values() for pair in pairs})
+    for db, written in read:
+        real = {name.lower(): name for name in schema.get(db, {})}
+        table = real.get(written.lower(), written)
+        columns = {c.lower() for c in schema.get(db, {}).get(table, {})}
+        source = _table(db, table, ODS_ALIAS)
+        if {"_loaded_at", "_batch_id"} <= columns:
+            loaded_at, batch_id = exp.column("_loaded_at"), exp.column("_batch_id")
+            query = exp.select(
+                exp.Count(this=exp.Star()),
+                exp.Max(this=loaded_at.copy()),
+                exp.ArgMax(this=batch_id, expression=loaded_at),
+            ).from_(source)
+            ((count, last_loaded_at, last_batch_id),) = engine.fetch_all(con, _render(query))
+        else:
+            count, last_loaded_at, last_batch_id = _count(con, source), None, None
+        rows.append((f"{db}.{table}", count, last_loaded_at, last_batch_id))
+    return rows
 
 
 def _write_metadata(
@@ -253,6 +288,7 @@ def _write_metadata(
     lineage: list[ColumnLineage],
     build_row: tuple[object, ...],
     has_previous: bool,
+    sources: list[tuple[object, ...]],
 ) -> None:
     engine.run(con, _render(exp.Create(this=exp.to_identifier(META_SCHEMA), kind="SCHEMA", exists=True)))
     models = _create_meta_table(con, "models", MODELS_COLUMNS)
@@ -290,6 +326,8 @@ def _write_metadata(
         LINEAGE_COLUMNS,
         [(e.model, e.column, e.source_table, e.source_column, e.transform) for e in lineage],
     )
+    source_tables = _create_meta_table(con, "source_tables", SOURCE_TABLES_COLUMNS)
+    _insert_rows(con, source_tables, SOURCE_TABLES_COLUMNS, sources)
     builds = _create_meta_table(con, "builds", BUILDS_COLUMNS)
     if has_previous and "builds" in engine.catalog_columns(con, PREVIOUS_ALIAS).get(META_SCHEMA, {}):
         # The snapshot carries the history of published builds, so a reader needs no other file.
@@ -457,7 +495,8 @@ def _build_snapshot(
             json.dumps({run.name: run.rows for run in runs}),
             None,
         )
-        _write_metadata(con, project, context.runs, lineage, build_row, has_previous)
+        sources = _source_freshness(con, project, schema) if paths.ods.exists() else []
+        _write_metadata(con, project, context.runs, lineage, build_row, has_previous, sources)
         for alias, attached in ((ODS_ALIAS, paths.ods.exists()), (PREVIOUS_ALIAS, has_previous)):
             if attached:
                 engine.detach(con, alias)
