@@ -29,7 +29,7 @@ _PROVENANCE_TYPES = {
 }
 
 _META_DDL = (
-    "CREATE SCHEMA IF NOT EXISTS ods",
+    "CREATE SCHEMA IF NOT EXISTS ods.ods",
     "CREATE SCHEMA IF NOT EXISTS meta",
     """CREATE TABLE IF NOT EXISTS meta.batches (
         batch_id VARCHAR, run_id VARCHAR, "source" VARCHAR, "table" VARCHAR, ods_table VARCHAR,

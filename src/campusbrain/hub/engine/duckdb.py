@@ -128,17 +128,20 @@ def unregister(con: Connection, name: str) -> None:
     con.unregister(name)
 
 
-def connect_for_query(path: Path) -> Connection:
-    """A read-only connection that can read only its own database: no files, no ATTACH, no INSTALL.
+def connect_for_query(path: Path, alias: str = "warehouse") -> Connection:
+    """A connection that can read ``path`` (attached read-only as ``alias``) and nothing else.
 
     ``hub query`` runs SQL typed by a person; read-only alone would still let it read any local file
-    through ``read_csv`` or copy tables out with ``COPY ... TO``.
+    through ``read_csv`` or copy tables out with ``COPY ... TO``, so external access is switched
+    off and locked once the database is attached. Attaching under an alias also lets the ODS file
+    (whose own catalog would be called ``ods``) be queried as ``ods."<table>"`` without ambiguity.
     """
-    return duckdb.connect(
-        str(path),
-        read_only=True,
-        config={"enable_external_access": False, "lock_configuration": True},
-    )
+    con = duckdb.connect(":memory:")
+    attach(con, path, alias, read_only=True)
+    con.execute(exp.Use(this=exp.to_identifier(alias, quoted=True)).sql(dialect="duckdb"))
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def disable_progress_bar(con: Connection) -> None:

@@ -487,9 +487,10 @@ def _column_names(rows: list[list[Any]], headers: list[int], merged: list[Any], 
     """
     grid = [[to_text(rows[r][c]) if c < len(rows[r]) else None for c in range(width)] for r in headers]
     for (r0, c0), (r1, c1) in merged:
-        if r0 not in headers:
+        if not any(r0 <= r <= r1 for r in headers) or c0 >= width:
             continue
-        value = grid[headers.index(r0)][c0]
+        # A merged cell's value sits in its top-left cell, which may be above the header rows.
+        value = to_text(rows[r0][c0]) if c0 < len(rows[r0]) else None
         for r in range(r0, r1 + 1):
             if r in headers:
                 for c in range(c0, min(c1, width - 1) + 1):
@@ -543,8 +544,8 @@ def read_spreadsheet(
         (c + 1 for r in headers if r < len(rows) for c, v in enumerate(rows[r]) if not _is_empty(v)),
         default=0,
     )
-    for (r0, _c0), (_r1, c1) in merged:
-        if r0 in headers:
+    for (r0, _c0), (r1, c1) in merged:
+        if any(r0 <= r <= r1 for r in headers):
             header_width = max(header_width, c1 + 1)
     names = _column_names(rows, headers, merged, header_width)
     values: list[list[str | None]] = [[] for _ in names]
