@@ -13,7 +13,8 @@ class ModelRun:
 
     ``action``: ``built`` (query run over all its input), ``incremental`` (the previous snapshot's
     rows plus the new slice), ``copied`` (taken unchanged from the previous snapshot because the
-    build was limited with ``select``).
+    build was limited with ``select``), ``kept`` (taken from the previous snapshot because a
+    model it depends on failed a check), ``skipped`` (left out for that reason with nothing to keep).
     """
 
     name: str

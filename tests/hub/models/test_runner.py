@@ -327,3 +327,47 @@ def test_a_hook_that_fails_a_model_keeps_downstream_from_the_last_good_snapshot(
         == []
     )
     con.close()
+
+
+def test_select_recomputes_what_reads_a_model_whose_sql_changed(home: Path) -> None:
+    build(home, progress=False)
+    # The college changes dwd.card_merchant but asks only for ads.card_canteen_month: the changed
+    # model must be rebuilt (its old table is stale) and so must the DWS summary reading it.
+    add_model(
+        home,
+        "dwd",
+        "card_merchant",
+        "SELECT TRIM(SHOPID) AS SHOPID, TRIM(SHOPNAME) AS SHOPNAME, TRUE AS is_canteen FROM ods.yikatong__merchant",
+    )
+    report = build(home, progress=False, select=["ads.card_canteen_month"])
+    actions = {run.name: run.action for run in report.models}
+    assert actions == {
+        "dwd.card_account": "copied",
+        "dwd.card_merchant": "built",
+        "dwd.card_transaction": "copied",
+        "dws.card_spend_person_month": "built",
+        "ads.card_canteen_month": "built",
+    }
+    con = open_published(home)
+    assert rows(con, "SELECT canteen_meals FROM dws.card_spend_person_month WHERE CARDNO = '100002'") == [
+        (3,)
+    ]
+    con.close()
+
+
+def test_a_blocked_model_with_nothing_to_keep_is_skipped(home: Path) -> None:
+    build(home, progress=False)
+    add_model(home, "ads", "new_summary", "SELECT count(*) AS n FROM dws.card_spend_person_month")
+    report = build(home, progress=False, after_model=[lambda c, m, r: r.name != "dwd.card_transaction"])
+    assert report.ok
+    actions = {run.name: run.action for run in report.models}
+    assert actions["ads.new_summary"] == "skipped"
+    assert actions["dws.card_spend_person_month"] == "kept"
+    con = open_published(home)
+    assert rows(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'new_summary'") == [
+        (0,)
+    ]
+    assert rows(con, "SELECT action, row_count FROM meta.models WHERE name = 'ads.new_summary'") == [
+        ("skipped", 0)
+    ]
+    con.close()

@@ -445,6 +445,7 @@ def _build_snapshot(
         )
         schema = {db: tables for db, tables in schema.items() if db in SOURCE_SCHEMAS}
         blocked: set[str] = set()
+        recomputed: set[str] = set()
         own_catalog = engine.current_catalog(con)
         bar = tqdm(project.order, desc="hub build", unit="model", disable=not progress)
         for name in bar:
@@ -453,12 +454,17 @@ def _build_snapshot(
             bar.set_postfix_str(name)
             same_sql = previous_hashes.get(name) == model.sql_hash
             upstream_blocked = bool(project.upstream[name] & blocked)
+            # A copy is only as current as its inputs: once an upstream model is recomputed in
+            # this build, everything reading it is recomputed too.
+            upstream_recomputed = bool(project.upstream[name] & recomputed)
             if upstream_blocked:
                 blocked.add(name)
                 if not same_sql:
-                    continue  # nothing good to keep: the model is left out of this snapshot
+                    # Nothing good to keep: the model is left out of this snapshot.
+                    context.runs[name] = ModelRun(name, model.layer, model.materialized, "skipped", 0, 0.0)
+                    continue
                 reuse: str | None = "copy"
-            elif name not in rebuild and same_sql:
+            elif name not in rebuild and same_sql and not upstream_recomputed:
                 reuse = "copy"
             elif model.materialized == "incremental" and same_sql and not full_refresh:
                 reuse = "incremental"
@@ -468,6 +474,8 @@ def _build_snapshot(
             action, rows = _run_model(con, model, project, reuse=reuse)
             if upstream_blocked:
                 action = "kept"
+            elif action != "copied":
+                recomputed.add(name)
             run = ModelRun(
                 name=name,
                 layer=model.layer,
