@@ -10,6 +10,7 @@ rendered for DuckDB with the real, quoted identifiers swapped in; values are alw
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -107,24 +108,25 @@ def ensure_meta(con: engine.Connection) -> None:
         engine.run(con, render(statement))
 
 
-# Columns of ODS tables as this process last saw them, per connection; dropped whenever a
-# transaction rolls back (it may have undone a CREATE or ALTER), see :func:`forget_columns`.
-_COLUMNS: dict[tuple[int, str], list[str]] = {}
+# Columns of ODS tables as last seen through each connection; dropped whenever a transaction
+# rolls back (it may have undone a CREATE or ALTER), see :func:`forget_columns`.
+_COLUMNS: weakref.WeakKeyDictionary[engine.Connection, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
-def forget_columns() -> None:
-    """Forget cached table columns (after a rollback)."""
-    _COLUMNS.clear()
+def forget_columns(con: engine.Connection) -> None:
+    """Forget the cached table columns of ``con`` (after a rollback)."""
+    _COLUMNS.pop(con, None)
 
 
 def table_columns(con: engine.Connection, source: str, table: str) -> list[str]:
     """The columns of an ODS table in order, or ``[]`` when it does not exist yet."""
-    key = (id(con), ods_table_name(source, table))
-    if key in _COLUMNS:
-        return list(_COLUMNS[key])
+    cache = _COLUMNS.setdefault(con, {})
+    name = ods_table_name(source, table)
+    if name in cache:
+        return list(cache[name])
     columns = _query_columns(con, source, table)
     if columns:
-        _COLUMNS[key] = columns
+        cache[name] = columns
     return list(columns)
 
 
@@ -155,7 +157,7 @@ def ensure_table(con: engine.Connection, source: str, table: str, columns: Seque
         ]
         create = exp.Create(this=exp.Schema(this=target, expressions=defs), kind="TABLE", exists=True)
         engine.run(con, create.sql(dialect="duckdb"))
-        _COLUMNS[(id(con), ods_table_name(source, table))] = [*names, *_PROVENANCE_TYPES]
+        _COLUMNS.setdefault(con, {})[ods_table_name(source, table)] = [*names, *_PROVENANCE_TYPES]
         return
     have = set(existing)
     for column in dict.fromkeys(columns):
@@ -169,7 +171,7 @@ def ensure_table(con: engine.Connection, source: str, table: str, columns: Seque
             ],
         )
         engine.run(con, alter.sql(dialect="duckdb"))
-        _COLUMNS[(id(con), ods_table_name(source, table))].append(column)
+        _COLUMNS.setdefault(con, {}).setdefault(ods_table_name(source, table), list(existing)).append(column)
         have.add(column)
 
 

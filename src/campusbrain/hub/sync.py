@@ -69,7 +69,6 @@ def sync(home: Path, *, source: str | None = None, progress: bool = True) -> Syn
         con = engine.connect(paths.ods)
         # DuckDB draws its own progress bar on long statements; sync has one per table already.
         engine.run(con, "SET enable_progress_bar = false")
-        ods.forget_columns()
         try:
             with engine.transaction(con):
                 ods.ensure_meta(con)
@@ -112,8 +111,8 @@ def sync(home: Path, *, source: str | None = None, progress: bool = True) -> Syn
                         results.append(_finish(ctx, batch))
                         bar.update(1)
         finally:
+            ods.forget_columns(con)
             con.close()
-            ods.forget_columns()
             shutil.rmtree(scratch, ignore_errors=True)
     return SyncReport(
         run_id=run_id,

@@ -170,7 +170,7 @@ class SyncContext:
                 batch.write(self.con, pending)
                 self.crash.hit("before_commit")
         except BaseException:
-            ods.forget_columns()
+            ods.forget_columns(self.con)
             raise
         batch.read_committed(pending)
         self.crash.hit("after_commit")
