@@ -352,7 +352,7 @@ def read_csv(
     con = ctx.con
     if unit.size == 0:
         return Counts(0, 0, 0)
-    skip = int(table.get("title_rows") or table.get("skip") or 0)
+    skip = int(table.get("title_rows") or 0)
     encoding = _encoding(table, unit.path)
     csv_path = unit.path
     removed: list[_Removed] = []
