@@ -39,7 +39,7 @@ _META_DDL = (
         files_loaded BIGINT, files_skipped BIGINT, status VARCHAR, error VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS meta.files (
         "source" VARCHAR, "table" VARCHAR, path VARCHAR, sha256 VARCHAR, size BIGINT,
-        batch_id VARCHAR, loaded_at TIMESTAMP, rows_loaded BIGINT, rows_rejected BIGINT)""",
+        batch_id VARCHAR, loaded_at TIMESTAMP, rows_loaded BIGINT, rows_rejected BIGINT, mtime_ns BIGINT)""",
     """CREATE TABLE IF NOT EXISTS meta.watermarks (
         "source" VARCHAR, "table" VARCHAR, "column" VARCHAR, value VARCHAR, content_hash VARCHAR,
         batch_id VARCHAR, updated_at TIMESTAMP)""",
@@ -249,12 +249,33 @@ def insert_rejects(
     )
 
 
-def known_files(con: engine.Connection, source: str, table: str) -> dict[str, str]:
-    """``{path label: sha256}`` of the files already loaded for a table."""
+@dataclass(frozen=True)
+class KnownFile:
+    sha256: str
+    size: int
+    mtime_ns: int | None
+
+
+def known_files(con: engine.Connection, source: str, table: str) -> dict[str, KnownFile]:
+    """``{path label: what was recorded}`` for the files already loaded for a table."""
     rows = engine.fetch(
-        con, render('SELECT path, sha256 FROM meta.files WHERE "source" = ? AND "table" = ?'), [source, table]
+        con,
+        render('SELECT path, sha256, size, mtime_ns FROM meta.files WHERE "source" = ? AND "table" = ?'),
+        [source, table],
     )
-    return {str(p): str(h) for p, h in rows}
+    return {
+        str(p): KnownFile(str(h), int(z), None if m is None else int(m))  # type: ignore[call-overload]
+        for p, h, z, m in rows
+    }
+
+
+def touch_files(con: engine.Connection, source: str, table: str, touched: list[tuple[str, int]]) -> None:
+    """Record new modification times of files whose content (hash) did not change."""
+    engine.execute_many(
+        con,
+        render('UPDATE meta.files SET mtime_ns = ? WHERE "source" = ? AND "table" = ? AND path = ?'),
+        [(mtime, source, table, label) for label, mtime in touched],
+    )
 
 
 def record_file(
@@ -265,23 +286,27 @@ def record_file(
     label: str,
     sha256: str,
     size: int,
+    mtime_ns: int,
+    replaces: bool,
     batch_id: str,
     loaded_at: datetime,
     rows_loaded: int,
     rows_rejected: int,
 ) -> None:
-    engine.execute(
-        con,
-        render('DELETE FROM meta.files WHERE "source" = ? AND "table" = ? AND path = ?'),
-        [source, table, label],
-    )
+    """Record a loaded file's hash (replacing the record of its previous content)."""
+    if replaces:
+        engine.execute(
+            con,
+            render('DELETE FROM meta.files WHERE "source" = ? AND "table" = ? AND path = ?'),
+            [source, table, label],
+        )
     engine.execute(
         con,
         render(
             'INSERT INTO meta.files ("source", "table", path, sha256, size, batch_id, loaded_at, rows_loaded, '
-            "rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "rows_rejected, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ),
-        [source, table, label, sha256, size, batch_id, loaded_at, rows_loaded, rows_rejected],
+        [source, table, label, sha256, size, batch_id, loaded_at, rows_loaded, rows_rejected, mtime_ns],
     )
 
 

@@ -14,8 +14,10 @@ import codecs
 import glob as globlib
 import hashlib
 import json
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -43,6 +45,7 @@ class FileUnit:
     label: str
     sha256: str
     size: int
+    mtime_ns: int = 0
     replaces: bool = False
 
 
@@ -68,6 +71,13 @@ def sha256_of(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _try_sha256(path: Path) -> str | OSError:
+    try:
+        return sha256_of(path)
+    except OSError as error:
+        return error
 
 
 def is_glob(pattern: str) -> bool:
@@ -133,17 +143,42 @@ def sync_files(
     if is_glob(pattern) and not paths:
         raise FileNotFoundError(f"no file matches {ctx.resolve(pattern)}")
     known = ods.known_files(ctx.con, source.name, table.name)
-    todo: list[FileUnit] = []
-    # Only a path loaded before has rows to replace; deleting for new paths would scan ODS per file.
+    candidates: list[tuple[Path, str, os.stat_result]] = []
     for path in paths:
         label = ctx.label(source, path)
-        digest = sha256_of(path)
-        if known.get(label) == digest:
+        stat = path.stat()
+        seen = known.get(label)
+        # Same size and modification time (ns) as when it was hashed: the content is taken as
+        # unchanged without reading it again, as make and rsync do; any rewrite moves mtime.
+        if seen is not None and (seen.size, seen.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             batch.files_skipped += 1
             continue
-        todo.append(
-            FileUnit(path=path, label=label, sha256=digest, size=path.stat().st_size, replaces=label in known)
-        )
+        candidates.append((path, label, stat))
+    touched: list[tuple[str, int]] = []
+
+    def units() -> Iterator[FileUnit]:
+        # Hashing runs one file ahead in a thread (hashlib releases the GIL) while DuckDB loads.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            digests = pool.map(_try_sha256, [path for path, _label, _stat in candidates])
+            for (path, label, stat), digest in zip(candidates, digests, strict=True):
+                if isinstance(digest, OSError):
+                    batch.errors.append(f"{label}: {type(digest).__name__}: {digest}")
+                    continue
+                seen = known.get(label)
+                if seen is not None and seen.sha256 == digest:
+                    batch.files_skipped += 1
+                    touched.append((label, stat.st_mtime_ns))
+                    continue
+                yield FileUnit(
+                    path=path,
+                    label=label,
+                    sha256=digest,
+                    size=stat.st_size,
+                    mtime_ns=stat.st_mtime_ns,
+                    replaces=seen is not None,
+                )
+
+    todo = units()
     for chunk in _chunks(todo):
         try:
             _commit_files(ctx, source, table, batch, chunk, read)
@@ -156,6 +191,9 @@ def sync_files(
                     _commit_files(ctx, source, table, batch, [unit], read)
                 except Exception as single_error:
                     _record_failure(ctx, batch, unit, single_error)
+    if touched:
+        with engine.transaction(ctx.con):
+            ods.touch_files(ctx.con, source.name, table.name, touched)
     return missing_periods(table, paths) if is_glob(pattern) else []
 
 
@@ -164,7 +202,7 @@ def _record_failure(ctx: SyncContext, batch: Batch, unit: FileUnit, error: Excep
     ctx.progress(batch.errors[-1])
 
 
-def _chunks(units: list[FileUnit]) -> Iterator[list[FileUnit]]:
+def _chunks(units: Iterable[FileUnit]) -> Iterator[list[FileUnit]]:
     chunk: list[FileUnit] = []
     size = 0
     for unit in units:
@@ -201,6 +239,8 @@ def _commit_files(
                 label=unit.label,
                 sha256=unit.sha256,
                 size=unit.size,
+                mtime_ns=unit.mtime_ns,
+                replaces=unit.replaces,
                 batch_id=batch.batch_id,
                 loaded_at=ctx.loaded_at,
                 rows_loaded=counts.loaded,
