@@ -20,7 +20,7 @@ from tqdm import tqdm
 from . import ods
 from .contracts import SourceStatus, SyncReport, TableStatus, TableSync
 from .engine import duckdb as engine
-from .lock import hub_lock
+from .lock import HubBusy, hub_lock
 from .paths import HubPaths
 from .sources import Batch, SourceConfigError, SyncContext, TableConfig, connector_for, load_sources
 from .sources.files import missing_periods
@@ -152,12 +152,12 @@ def status(home: Path) -> list[SourceStatus]:
     """Per source: last successful sync (UTC), freshness against its schedule, rows, last error.
 
     Reads ``ods.duckdb`` read-only; DuckDB lets no reader in while a sync is writing, so during a
-    sync this raises ``DuckDBError`` naming the lock conflict.
+    sync this raises :class:`~campusbrain.hub.lock.HubBusy`.
     """
     paths = HubPaths(Path(home).resolve())
     sources, _bad = load_sources(paths.sources)
     now = _utcnow()
-    con = engine.connect(paths.ods, read_only=True) if paths.ods.exists() else None
+    con = _open_for_status(paths)
     result: list[SourceStatus] = []
     try:
         for config in sources:
@@ -192,6 +192,17 @@ def status(home: Path) -> list[SourceStatus]:
         if con is not None:
             con.close()
     return result
+
+
+def _open_for_status(paths: HubPaths) -> engine.Connection | None:
+    if not paths.ods.exists():
+        return None
+    try:
+        return engine.connect(paths.ods, read_only=True)
+    except engine.DuckDBError as error:
+        if "lock" in str(error).lower():
+            raise HubBusy(f"a sync is writing {paths.ods}; status can be read when it has finished") from None
+        raise
 
 
 def _table_status(con: engine.Connection | None, source: str, config: TableConfig) -> TableStatus:

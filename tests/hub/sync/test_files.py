@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import openpyxl
@@ -270,3 +271,17 @@ def test_one_broken_file_does_not_stop_the_others(college: College) -> None:
     # The broken file is retried next time (its hash was never recorded); the good one is not.
     [rerun] = [t for t in sync(college.home, source="w", progress=False).tables if t.table == "books"]
     assert (rerun.files_loaded, rerun.files_skipped, rerun.status) == (0, 1, "failed")
+
+
+def test_same_content_with_a_new_mtime_is_not_reloaded_and_same_size_edits_are(college: College) -> None:
+    path = college.file("m/a.csv", "id,v\n1,a\n")
+    college.source(_files_source("m", [{"name": "a", "path": "m/a.csv"}]))
+    sync(college.home, progress=False)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 5_000_000_000))
+    [touched] = sync(college.home, progress=False).tables
+    assert (touched.status, touched.files_skipped) == ("unchanged", 1)
+    assert college.fetch("SELECT mtime_ns FROM meta.files") == [(path.stat().st_mtime_ns,)]
+    college.file("m/a.csv", "id,v\n1,b\n")  # same size, new content
+    [edited] = sync(college.home, progress=False).tables
+    assert (edited.status, edited.rows_loaded) == ("loaded", 1)
+    assert college.rows("m__a", "v") == [("b",)]
