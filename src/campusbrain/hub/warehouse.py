@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,11 +115,14 @@ def remove_unpublished(paths: HubPaths, *, keep: tuple[str, ...] | None = None) 
     if not paths.snapshots.is_dir():
         return removed
     for path in sorted(paths.snapshots.iterdir()):
-        # A snapshot's WAL (``x.duckdb.wal``) follows its database file.
-        base = path.with_name(path.name.removesuffix(".wal"))
+        # A snapshot's WAL (``x.duckdb.wal``) and spill folder (``x.duckdb.tmp/``) follow its file.
+        base = path.with_name(path.name.removesuffix(".wal").removesuffix(".tmp"))
         if base.suffix != SNAPSHOT_SUFFIX or base in kept:
             continue
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
         removed.append(path)
     return removed
 

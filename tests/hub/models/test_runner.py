@@ -371,3 +371,20 @@ def test_a_blocked_model_with_nothing_to_keep_is_skipped(home: Path) -> None:
         ("skipped", 0)
     ]
     con.close()
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(home: Path) -> None:
+    paths = HubPaths(home)
+    first = build(home, progress=False)
+    leftover = paths.snapshots / "20261203T000000Z-dead00.duckdb"
+    for path in (leftover, leftover.with_name(leftover.name + ".wal")):
+        path.write_bytes(b"half a build")
+    spill = leftover.with_name(leftover.name + ".tmp")
+    spill.mkdir()
+    (spill / "duckdb_temp_block-0.block").write_bytes(b"spilled")
+    # Bounded memory and one thread still build the same warehouse.
+    second = build(home, progress=False, memory_limit="256MB", threads=1)
+    assert second.ok
+    assert sorted(p.name for p in paths.snapshots.iterdir()) == sorted(
+        [f"{first.build_id}.duckdb", f"{second.build_id}.duckdb"]
+    )

@@ -366,12 +366,16 @@ def build(
     select: list[str] | None = None,
     full_refresh: bool = False,
     after_model: Sequence[AfterModelHook] = (),
+    memory_limit: str | None = None,
+    threads: int | None = None,
 ) -> BuildReport:
     """Build every model into a new snapshot and publish it; return what was done.
 
     ``select`` limits the build to the named models and everything downstream of them; the other
     models are copied unchanged from the previous snapshot (or built if it lacks them).
-    ``full_refresh`` rebuilds incremental models from all their input. Project mistakes (a bad
+    ``full_refresh`` rebuilds incremental models from all their input. ``memory_limit`` (``"4GB"``)
+    and ``threads`` bound DuckDB; by default it may use 80% of the machine's memory, and spills to
+    disk beyond the limit rather than failing. Project mistakes (a bad
     header, a missing reference, a cycle) raise :class:`ModelError` before any file is written; a
     model whose SQL fails returns a report with ``status="failed"`` and publishes nothing.
     Raises :class:`~campusbrain.hub.lock.HubBusy` when a sync or another build is running.
@@ -405,6 +409,8 @@ def build(
             full_refresh=full_refresh,
             progress=progress,
             hooks=after_model,
+            memory_limit=memory_limit,
+            threads=threads,
         )
 
 
@@ -419,10 +425,12 @@ def _build_snapshot(
     full_refresh: bool,
     progress: bool,
     hooks: Sequence[AfterModelHook],
+    memory_limit: str | None,
+    threads: int | None,
 ) -> BuildReport:
     previous = read_published(paths)
     has_previous = previous is not None and previous.snapshot.exists()
-    con = engine.connect(snapshot)
+    con = engine.connect(snapshot, memory_limit=memory_limit, threads=threads)
     # tqdm draws one bar for the whole build; DuckDB's per-query bar would tear it apart.
     engine.disable_progress_bar(con)
     context = BuildContext(con=con, build_id=build_id, project=project)

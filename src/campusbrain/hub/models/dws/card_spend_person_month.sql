@@ -13,12 +13,13 @@ WITH purchases AS (
     SELECT
         t.CARDNO,
         CAST(DATE_TRUNC('month', t.transacted_at) AS DATE) AS month,
-        t.transaction_date,
-        CASE
-            WHEN HOUR(t.transacted_at) < 10 THEN '早餐'
-            WHEN HOUR(t.transacted_at) < 15 THEN '午餐'
-            ELSE '晚餐'
-        END AS meal,
+        -- One number per meal of the month (day × 早餐/午餐/晚餐): counting distinct integers is
+        -- much cheaper than counting distinct (date, label) pairs over tens of millions of rows.
+        DAY(t.transacted_at) * 3 + CASE
+            WHEN HOUR(t.transacted_at) < 10 THEN 0
+            WHEN HOUR(t.transacted_at) < 15 THEN 1
+            ELSE 2
+        END AS meal_of_month,
         t.JYLX,
         t.amount_yuan,
         COALESCE(m.is_canteen, FALSE) AS is_canteen
@@ -32,7 +33,7 @@ WITH purchases AS (
 SELECT
     CARDNO,
     month,
-    COUNT(DISTINCT (transaction_date, meal)) FILTER (WHERE JYLX = '210' AND is_canteen) AS canteen_meals,
+    COUNT(DISTINCT meal_of_month) FILTER (WHERE JYLX = '210' AND is_canteen) AS canteen_meals,
     COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND is_canteen), 0) AS canteen_spend_yuan,
     COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND NOT is_canteen), 0) AS other_spend_yuan,
     COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210'), 0) AS total_spend_yuan,
