@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -113,9 +114,23 @@ def ensure_meta(con: engine.Connection) -> None:
 _COLUMNS: weakref.WeakKeyDictionary[engine.Connection, dict[str, list[str]]] = weakref.WeakKeyDictionary()
 
 
+# Whether the CSV reader's temporary reject tables on a connection may hold rows of an earlier
+# file (True until they are dropped; again after a scan that looked at them, or a rollback).
+_SCRATCH_DIRTY: weakref.WeakKeyDictionary[engine.Connection, bool] = weakref.WeakKeyDictionary()
+
+
+def scratch_dirty(con: engine.Connection) -> bool:
+    return _SCRATCH_DIRTY.get(con, True)
+
+
+def set_scratch_dirty(con: engine.Connection, dirty: bool) -> None:
+    _SCRATCH_DIRTY[con] = dirty
+
+
 def forget_columns(con: engine.Connection) -> None:
-    """Forget the cached table columns of ``con`` (after a rollback)."""
+    """Forget what is cached about ``con`` (after a rollback, which may have undone DDL)."""
     _COLUMNS.pop(con, None)
+    _SCRATCH_DIRTY.pop(con, None)
 
 
 def table_columns(con: engine.Connection, source: str, table: str) -> list[str]:
@@ -278,36 +293,63 @@ def touch_files(con: engine.Connection, source: str, table: str, touched: list[t
     )
 
 
-def record_file(
+@dataclass(frozen=True)
+class FileRecord:
+    """A loaded file for ``meta.files``: its label (``_source``), content hash and counts."""
+
+    path: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    replaces: bool
+    rows_loaded: int
+    rows_rejected: int
+
+
+def record_files(
     con: engine.Connection,
-    *,
     source: str,
     table: str,
-    label: str,
-    sha256: str,
-    size: int,
-    mtime_ns: int,
-    replaces: bool,
+    records: Sequence[FileRecord],
+    *,
     batch_id: str,
     loaded_at: datetime,
-    rows_loaded: int,
-    rows_rejected: int,
 ) -> None:
-    """Record a loaded file's hash (replacing the record of its previous content)."""
-    if replaces:
+    """Record loaded files' hashes (replacing the records of their previous content), in one insert."""
+    if not records:
+        return
+    engine.execute_many(
+        con,
+        render('DELETE FROM meta.files WHERE "source" = ? AND "table" = ? AND path = ?'),
+        [(source, table, r.path) for r in records if r.replaces],
+    )
+    view = "__campusbrain_files"
+    engine.register_arrow(
+        con,
+        view,
+        pa.table(
+            {
+                "path": pa.array([r.path for r in records], pa.string()),
+                "sha256": pa.array([r.sha256 for r in records], pa.string()),
+                "size": pa.array([r.size for r in records], pa.int64()),
+                "mtime_ns": pa.array([r.mtime_ns for r in records], pa.int64()),
+                "rows_loaded": pa.array([r.rows_loaded for r in records], pa.int64()),
+                "rows_rejected": pa.array([r.rows_rejected for r in records], pa.int64()),
+            }
+        ),
+    )
+    try:
         engine.execute(
             con,
-            render('DELETE FROM meta.files WHERE "source" = ? AND "table" = ? AND path = ?'),
-            [source, table, label],
+            render(
+                'INSERT INTO meta.files BY NAME SELECT ? AS "source", ? AS "table", path, sha256, size, '
+                "? AS batch_id, CAST(? AS TIMESTAMP) AS loaded_at, rows_loaded, rows_rejected, mtime_ns "
+                "FROM __campusbrain_files"
+            ),
+            [source, table, batch_id, loaded_at],
         )
-    engine.execute(
-        con,
-        render(
-            'INSERT INTO meta.files ("source", "table", path, sha256, size, batch_id, loaded_at, rows_loaded, '
-            "rows_rejected, mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ),
-        [source, table, label, sha256, size, batch_id, loaded_at, rows_loaded, rows_rejected, mtime_ns],
-    )
+    finally:
+        engine.unregister(con, view)
 
 
 @dataclass(frozen=True)

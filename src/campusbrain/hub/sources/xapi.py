@@ -18,13 +18,15 @@ from .files import FileUnit, _insert_columns, sync_files
 
 COLUMNS = ("id", "actor_name", "verb_id", "object_id", "timestamp", "statement")
 
+# One json_extract_string with a list of paths parses each statement once (five ->> would parse
+# it five times: 2.3x slower on the demo's 4.7 million statements).
 _FAST_INSERT = (
-    "INSERT INTO __target__ BY NAME SELECT json ->> '$.id' AS id, "
-    "COALESCE(json ->> '$.actor.account.name', json ->> '$.actor.mbox') AS actor_name, "
-    "json ->> '$.verb.id' AS verb_id, json ->> '$.object.id' AS object_id, "
-    "json ->> '$.timestamp' AS \"timestamp\", CAST(json AS VARCHAR) AS statement, "
-    "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, ? AS _source, ordinality AS _source_row "
-    "FROM read_ndjson_objects(?, ignore_errors = TRUE) WITH ORDINALITY WHERE NOT json IS NULL"
+    "INSERT INTO __target__ BY NAME SELECT f[1] AS id, COALESCE(f[2], f[3]) AS actor_name, f[4] AS verb_id, "
+    'f[5] AS object_id, f[6] AS "timestamp", statement, '
+    "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, ? AS _source, ordinality AS _source_row FROM ("
+    "SELECT json_extract_string(json, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
+    "'$.object.id', '$.timestamp']) AS f, CAST(json AS VARCHAR) AS statement, ordinality "
+    "FROM read_ndjson_objects(?, ignore_errors = TRUE) WITH ORDINALITY WHERE NOT json IS NULL)"
 )
 
 
