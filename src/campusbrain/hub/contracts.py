@@ -122,8 +122,10 @@ class TableStatus:
 class SourceStatus:
     """One source system: when it last synced, how fresh that is against its schedule, what failed.
 
-    ``freshness``: ``fresh`` (last successful sync within 1.5x the schedule's interval), ``stale``,
-    ``never`` (never synced) or ``unscheduled`` (no ``schedule`` in its YAML). Times are UTC.
+    ``last_sync`` is the oldest of its tables' last successful syncs (``loaded`` or ``unchanged``).
+    ``freshness``: ``fresh`` (within 1.5x the schedule's interval), ``stale`` (older, or one of its
+    tables never synced successfully), ``never`` (no table ever synced) or ``unscheduled`` (no
+    ``schedule`` in its YAML). Times are UTC.
     """
 
     source: str

@@ -165,11 +165,14 @@ def status(home: Path) -> list[SourceStatus]:
             for table in config.tables:
                 tables.append(_table_status(con, config.name, table))
             ok_times = [t.last_loaded_at for t in tables if t.last_loaded_at is not None]
-            # The source is as fresh as its least recently synced table.
-            last_sync = min(ok_times) if len(ok_times) == len(tables) and ok_times else None
+            # The source is as fresh as its least recently synced table; a table that never
+            # synced successfully makes the whole source stale.
+            last_sync = min(ok_times) if ok_times else None
             interval = SCHEDULE_INTERVALS.get(str(config.schedule or "").lower())
             if last_sync is None:
                 freshness = "never"
+            elif len(ok_times) < len(tables):
+                freshness = "stale"
             elif interval is None:
                 freshness = "unscheduled"
             else:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from campusbrain.hub.sync import sync
+from campusbrain.hub.sync import status, sync
 
 from .conftest import College
 
@@ -285,3 +285,17 @@ def test_same_content_with_a_new_mtime_is_not_reloaded_and_same_size_edits_are(c
     [edited] = sync(college.home, progress=False).tables
     assert (edited.status, edited.rows_loaded) == ("loaded", 1)
     assert college.rows("m__a", "v") == [("b",)]
+
+
+def test_status_of_a_source_with_a_failing_table(college: College) -> None:
+    college.file("st/a.csv", "id\n1\n")
+    college.source(
+        _files_source("st", [{"name": "a", "path": "st/a.csv"}, {"name": "b", "path": "st/none.csv"}])
+    )
+    sync(college.home, progress=False)
+    [source] = status(college.home)
+    assert source.freshness == "stale" and source.last_sync is not None
+    assert "none.csv" in str(source.last_error)
+    by_table = {t.table: t for t in source.tables}
+    assert (by_table["a"].rows, by_table["a"].last_status) == (1, "loaded")
+    assert (by_table["b"].last_loaded_at, by_table["b"].last_status) == (None, "failed")
