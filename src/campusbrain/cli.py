@@ -22,6 +22,22 @@ DEFAULT_SEED = 20261203
 BENCH_SCALE = 3.0
 
 
+# Exceptions from the hub and the web layer whose message tells the user what to do.
+_USER_ERRORS = {
+    "AssetsMissing",
+    "DemoAccountsRefused",
+    "DemoManifestError",
+    "HubBusy",
+    "NothingPublished",
+    "ModelError",
+    "ModelFileError",
+    "MissingReference",
+    "LayerViolation",
+    "CycleError",
+    "NoODS",
+}
+
+
 class UserError(Exception):
     """Something the person running the command can fix; printed without a traceback."""
 
@@ -44,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="generate the demo college (if absent), create demo accounts and serve"
     )
     _add_generate_options(demo)
+    demo.add_argument(
+        "--scale", type=float, default=1.0, help="transaction-volume multiplier (as for generate)"
+    )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo_commands = demo.add_subparsers(dest="demo_command")
@@ -57,6 +76,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--json", action="store_true", help="print the result as JSON")
     generate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    hub = commands.add_parser("hub", help="the data hub: sync sources, build the warehouse, status, query")
+    hub_commands = hub.add_subparsers(dest="hub_command", required=True)
+    sync = hub_commands.add_parser("sync", help="load new source data into the ODS (incremental, crash-safe)")
+    sync.add_argument("--home", type=Path)
+    sync.add_argument("--source", help="only this source system (its YAML name)")
+    sync.add_argument("--json", action="store_true")
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+    build = hub_commands.add_parser("build", help="run the SQL models into a new snapshot and publish it")
+    build.add_argument("--home", type=Path)
+    build.add_argument(
+        "--select", nargs="+", metavar="MODEL", help="only these models and what depends on them"
+    )
+    build.add_argument(
+        "--full-refresh", action="store_true", help="rebuild incremental models from all input"
+    )
+    build.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 8GB (default: 80%% of the machine)")
+    build.add_argument("--json", action="store_true")
+    build.add_argument("--quiet", action="store_true")
+    hub_status = hub_commands.add_parser("status", help="per source: last sync, rows, freshness, last error")
+    hub_status.add_argument("--home", type=Path)
+    hub_status.add_argument("--json", action="store_true")
+    hub_query = hub_commands.add_parser("query", help="read-only SQL on the published warehouse snapshot")
+    hub_query.add_argument("sql")
+    hub_query.add_argument("--home", type=Path)
+    hub_query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    hub_query.add_argument(
+        "--ods", action="store_true", help="query the ODS instead of the published snapshot"
+    )
+    hub_query.add_argument("--limit", type=int, default=None, help="return at most this many rows")
 
     bench = commands.add_parser("bench", help="time each stage at a chosen scale and print JSON figures")
     bench.add_argument("--home", type=Path, help="work folder (default: $CAMPUSBRAIN_HOME/bench)")
@@ -113,8 +162,20 @@ def cmd_demo(args: argparse.Namespace) -> None:
         params = json.loads(manifest.read_text(encoding="utf-8")).get("parameters", {})
         print(f"使用已有演示学校 using the existing demo college in {home} ({params})")
     else:
-        args.scale, args.json, args.quiet = 1.0, False, False
+        args.json, args.quiet = False, False
         cmd_demo_generate(args)
+    # Sync is incremental and build publishes a new snapshot, so a second `make demo` is quick.
+    from .hub.models.runner import build
+    from .hub.sync import sync
+
+    synced = sync(home, progress=True)
+    print(
+        f"同步 sync: {synced.rows_loaded:,} rows loaded, {synced.rows_rejected:,} rejected ({synced.seconds:.0f} s)"
+    )
+    built = build(home, progress=True)
+    if not built.ok:
+        raise UserError(f"build failed at {built.failed_model}: {built.error}")
+    print(f"构建 build {built.build_id}: {len(built.models)} models ({built.seconds:.0f} s)")
     from .web import launch
 
     launch.migrate()
@@ -155,6 +216,154 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
+def _jsonable(value: Any) -> Any:
+    """Contracts (frozen dataclasses with datetimes and paths) as plain JSON values."""
+    import dataclasses
+    from datetime import date, datetime
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _print_table(columns: list[str], rows: list[list[Any]]) -> None:
+    """A plain-text table whose columns line up even with Chinese (double-width) characters."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [max([width(c)] + [width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    for line in [columns, ["-" * w for w in widths], *cells]:
+        print(
+            "  ".join(text + " " * (w - width(text)) for text, w in zip(line, widths, strict=True)).rstrip()
+        )
+
+
+def cmd_hub_sync(args: argparse.Namespace) -> int:
+    from .hub.sync import sync
+
+    report = sync(_home(args), source=args.source, progress=not (args.quiet or args.json))
+    if args.json:
+        print(json.dumps(_jsonable(report), ensure_ascii=False, indent=1))
+    else:
+        _print_table(
+            ["source", "table", "status", "read", "loaded", "rejected", "files", "seconds", "error"],
+            [
+                [
+                    t.source,
+                    t.table,
+                    t.status,
+                    t.rows_read,
+                    t.rows_loaded,
+                    t.rows_rejected,
+                    t.files_loaded,
+                    round(t.seconds, 1),
+                    t.error or "",
+                ]
+                for t in report.tables
+            ],
+        )
+        for problem in report.config_errors:
+            print(f"配置错误 configuration error: {problem}", file=sys.stderr)
+        print(
+            f"同步完成 sync done: {report.rows_loaded:,} rows loaded, {report.rows_rejected:,} rejected, "
+            f"{report.seconds:.1f} s"
+        )
+    return 0 if report.ok else 1
+
+
+def cmd_hub_build(args: argparse.Namespace) -> int:
+    from .hub.models.runner import build
+
+    report = build(
+        _home(args),
+        progress=not (args.quiet or args.json),
+        select=args.select,
+        full_refresh=args.full_refresh,
+        memory_limit=args.memory_limit,
+    )
+    if args.json:
+        print(json.dumps(_jsonable(report), ensure_ascii=False, indent=1))
+    else:
+        _print_table(
+            ["model", "layer", "action", "rows", "seconds"],
+            [[m.name, m.layer, m.action, m.rows, round(m.seconds, 2)] for m in report.models],
+        )
+        if report.ok:
+            print(f"构建完成并发布 built and published {report.build_id} in {report.seconds:.1f} s")
+        else:
+            print(f"构建失败 build failed at {report.failed_model}: {report.error}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_hub_status(args: argparse.Namespace) -> int:
+    from .hub.sync import status
+
+    sources = status(_home(args))
+    if args.json:
+        print(json.dumps(_jsonable(sources), ensure_ascii=False, indent=1))
+    else:
+        _print_table(
+            ["source", "title", "last sync", "rows", "freshness", "last error"],
+            [
+                [
+                    s.source,
+                    s.title,
+                    s.last_sync.isoformat(timespec="seconds") if s.last_sync else "—",
+                    s.rows,
+                    s.freshness,
+                    s.last_error or "",
+                ]
+                for s in sources
+            ],
+        )
+    return 0
+
+
+def cmd_hub_query(args: argparse.Namespace) -> int:
+    import csv
+
+    from .hub.query import query
+
+    result = query(_home(args), args.sql, limit=args.limit, target="ods" if args.ods else "published")
+    columns = list(result.columns)
+    rows = [list(r) for r in result.rows]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "columns": columns,
+                    "rows": _jsonable(rows),
+                    "build_id": result.build_id,
+                    "database": str(result.database),
+                    "truncated": result.truncated,
+                },
+                ensure_ascii=False,
+                indent=1,
+                default=str,
+            )
+        )
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        _print_table(columns, rows)
+        if result.truncated:
+            print(f"(first {len(rows)} rows)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     _home(args)
     from .web import launch
@@ -169,6 +378,14 @@ def main(argv: list[str] | None = None) -> int:
             cmd_demo_generate(args)
         elif args.command == "demo":
             cmd_demo(args)
+        elif args.command == "hub":
+            handler = {
+                "sync": cmd_hub_sync,
+                "build": cmd_hub_build,
+                "status": cmd_hub_status,
+                "query": cmd_hub_query,
+            }[args.hub_command]
+            return handler(args)
         elif args.command == "bench":
             cmd_bench(args)
         elif args.command == "serve":
@@ -176,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UserError, ValueError) as exc:
         print(f"campusbrain: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # errors from the web layer that a user can fix are reported plainly
+    except Exception as exc:  # errors a user can fix are reported plainly, by name to keep imports lazy
         name = type(exc).__name__
-        if name in {"AssetsMissing", "DemoAccountsRefused", "DemoManifestError"}:
+        if name in _USER_ERRORS:
             print(f"campusbrain: {exc}", file=sys.stderr)
             return 2
         raise
