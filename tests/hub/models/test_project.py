@@ -173,3 +173,18 @@ def test_college_model_replaces_a_builtin_of_the_same_name_and_adds_new_ones(tmp
     assert models["dwd.card_merchant"].origin == "college"
     assert models["ads.card_merchants"].origin == "college"
     assert models["dwd.card_transaction"].origin == "builtin"
+
+
+def test_a_file_saved_by_notepad_with_a_bom_and_crlf_parses(tmp_path: Path) -> None:
+    path = add_model(tmp_path, "dwd", "x", "SELECT 1 AS a")
+    text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    model = _parse(path)
+    assert model.name == "dwd.x" and model.sql == "SELECT 1 AS a"
+
+
+def test_a_file_saved_as_gbk_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = add_model(tmp_path, "dwd", "x", "SELECT '食堂' AS a")
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    with pytest.raises(ModelFileError, match=r"x\.sql: not UTF-8"):
+        _parse(path)

@@ -128,7 +128,11 @@ class Project:
 
 def parse_model(path: Path, *, origin: str, folder_layer: str | None = None) -> Model:
     """Parse one model file; any header or SQL mistake raises :class:`ModelFileError` naming the file."""
-    text = path.read_text(encoding="utf-8")
+    # utf-8-sig: Windows Notepad, which many college staff edit with, starts files with a BOM.
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ModelFileError(f"{path}: not UTF-8 text (saved as GBK/ANSI?); save it as UTF-8") from error
     header: dict[str, str] = {}
     body_lines: list[str] = []
     last_key: str | None = None
