@@ -4,7 +4,7 @@ Every ODS table is ``ods."<source>__<table>"`` with the source's columns as VARC
 provenance columns. A column that appears in a later file is added (older rows read NULL in it);
 a column that disappears stays, NULL in newer rows: ODS never loses what a source once delivered.
 
-Statements are written once as SQL text with placeholder table names, parsed by SQLGlot and
+Statements are written once as SQL text with stand-in table names, parsed by SQLGlot and
 rendered for DuckDB with the real, quoted identifiers swapped in; values are always bound with ``?``.
 """
 
@@ -77,7 +77,7 @@ _RENDERED: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
 
 
 def render(template: str, **tables: exp.Table) -> str:
-    """Render a statement template, swapping table placeholders (``__target__``) for real names.
+    """Render a statement template, swapping stand-in table names (``__target__``) for real ones.
 
     Rendered text is cached: sync renders the same few statements once per file, thousands of times.
     """
@@ -227,14 +227,15 @@ def insert_arrow(
     view = "__campusbrain_rows"
     engine.register_arrow(con, view, rows)
     try:
-        select = exp.select(
-            exp.Star(),
-            exp.alias_(exp.Placeholder(), "_batch_id"),
-            exp.alias_(exp.cast(exp.Placeholder(), "TIMESTAMP"), "_loaded_at"),
-            exp.alias_(exp.Placeholder(), "_source"),
-        ).from_(exp.to_identifier(view, quoted=True))
-        insert = exp.Insert(this=ods_table(source, table), expression=select, by_name=True)
-        engine.execute(con, insert.sql(dialect="duckdb"), [batch_id, loaded_at, label])
+        engine.execute(
+            con,
+            render(
+                "INSERT INTO __target__ BY NAME SELECT *, ? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, "
+                "? AS _source FROM __campusbrain_rows",
+                __target__=ods_table(source, table),
+            ),
+            [batch_id, loaded_at, label],
+        )
     finally:
         engine.unregister(con, view)
 

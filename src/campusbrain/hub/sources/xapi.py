@@ -78,7 +78,8 @@ def read_statements(
         [batch_id, ctx.loaded_at, unit.label, str(unit.path)],
     )
     loaded = int(result[0][0]) if result else 0  # type: ignore[call-overload]
-    if loaded == _line_count(unit):
+    lines = unit.lines if unit.lines is not None else _line_count(unit)
+    if loaded == lines:
         return Counts(read=loaded, loaded=loaded, rejected=0)
     ods.delete_source_rows(con, source.name, table.name, unit.label)
     values: list[list[str | None]] = [[] for _ in COLUMNS]
