@@ -45,12 +45,25 @@ def source_url(source: SourceConfig, home: Path) -> sa.URL:
     return url
 
 
+_NONE = type(None)
+
+
+def _float_text(value: float) -> str:
+    return to_text(value) or ""
+
+
 def _columns_as_text(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[list[str | None]]:
+    """Rows to text columns; a column of one Python type takes a fast path (most are all str)."""
     columns: list[list[str | None]] = []
     for index in range(len(names)):
         values = [row[index] for row in rows]
-        if all(v is None or isinstance(v, str) for v in values):
+        kinds = set(map(type, values)) - {_NONE}
+        if kinds <= {str}:
             columns.append(values)
+        elif kinds == {int}:
+            columns.append([None if v is None else str(v) for v in values])
+        elif kinds == {float}:
+            columns.append([None if v is None else _float_text(v) for v in values])
         else:
             columns.append([to_text(v) for v in values])
     return columns
