@@ -27,7 +27,7 @@ WITH loaded AS (
     FROM ods."yikatong__transactions"
 ),
 -- Almost every transaction is exported once. Only the few exported more than once go through
--- the ranking that keeps the latest load: ranking all rows took twice as long on 32 million.
+-- the ranking that keeps the latest load (ranking every row was up to 1.8 times slower).
 repeated AS (
     SELECT JYLSH FROM loaded WHERE JYLSH IS NOT NULL GROUP BY JYLSH HAVING COUNT(*) > 1
 ),
