@@ -299,3 +299,15 @@ def test_status_of_a_source_with_a_failing_table(college: College) -> None:
     by_table = {t.table: t for t in source.tables}
     assert (by_table["a"].rows, by_table["a"].last_status) == (1, "loaded")
     assert (by_table["b"].last_loaded_at, by_table["b"].last_status) == (None, "failed")
+
+
+def test_quoted_header_multiline_values_and_blank_lines(college: College) -> None:
+    college.file("q/a.csv", '"编号","备注"\n1,"第一行\n第二行"\n2,"含,逗号"\n\n3,"引号""内"\n')
+    college.source(_files_source("q", [{"name": "a", "path": "q/a.csv"}]))
+    [table] = sync(college.home, progress=False).tables
+    assert (table.rows_read, table.rows_loaded, table.rows_rejected) == (3, 3, 0)
+    assert college.rows("q__a", '"编号", "备注", _source_row') == [
+        ("1", "第一行\n第二行", 1),
+        ("2", "含,逗号", 2),
+        ("3", '引号"内', 3),
+    ]
