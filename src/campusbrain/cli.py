@@ -185,33 +185,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
     launch.serve(args.host, args.port)
 
 
-def _peak_rss_mb() -> float:
-    import resource
-
-    # ru_maxrss is in KiB on Linux; children count too because stages may run in subprocesses.
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(own, children) / 1024, 1)
-
-
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
-    """Run each stage once and print one JSON document of figures (rows, seconds, rows/s, peak RSS)."""
-    from .demo.generate import generate
+    """Run each stage once (generate, sync, baseline, build, incremental sync) and print JSON figures."""
+    from .bench import run
 
     home = Path(args.home).resolve() if args.home else load_settings().home / "bench"
-    result = generate(home, students=args.students, seed=args.seed, scale=args.scale, show_progress=True)
-    figures = {
-        "parameters": {"students": args.students, "seed": args.seed, "scale": args.scale, "home": str(home)},
-        "stages": [
-            {
-                "stage": "generate",
-                "rows": result.total_rows,
-                "wall_seconds": round(result.seconds, 1),
-                "rows_per_second": round(result.total_rows / result.seconds),
-                "peak_rss_mb": _peak_rss_mb(),
-            }
-        ],
-    }
+    figures = run(home, students=args.students, seed=args.seed, scale=args.scale)
     print(json.dumps(figures, ensure_ascii=False, indent=1))
     return figures
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timedelta
-from typing import Any
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -95,7 +95,7 @@ class _Holders:
         }
 
 
-def _accounts(ctx: GenContext, result: SystemResult, out: Any) -> dict[str, np.ndarray]:
+def _accounts(ctx: GenContext, result: SystemResult, out: Path) -> dict[str, np.ndarray]:
     rng = py_rng(ctx.seed, NAME, "accounts")
     holders = _Holders()
     rows, issues = [], []
@@ -166,7 +166,7 @@ def _accounts(ctx: GenContext, result: SystemResult, out: Any) -> dict[str, np.n
     return holders.arrays()
 
 
-def _merchants(ctx: GenContext, result: SystemResult, out: Any) -> None:
+def _merchants(ctx: GenContext, result: SystemResult, out: Path) -> None:
     labels = {"canteen": "餐饮", "shop": "商超", "bath": "洗浴", "other": "其他"}
     rows = [[shop, parent, name, labels[cat]] for shop, parent, name, cat, _ in ref.MERCHANTS]
     path = out / "merchant.csv"
@@ -197,7 +197,7 @@ def _merchant_pool(category: str) -> tuple[np.ndarray, np.ndarray]:
     return np.array([int(m[0]) for m in chosen]), np.array([m[4] for m in chosen])
 
 
-def _transactions(ctx: GenContext, result: SystemResult, out: Any, h: dict[str, np.ndarray]) -> None:
+def _transactions(ctx: GenContext, result: SystemResult, out: Path, h: dict[str, np.ndarray]) -> None:
     tx_dir = out / "transactions"
     total = 0
     n_files = 0
@@ -393,3 +393,32 @@ def _one_day(
             "YJYLSH": pa.array(original, pa.int64(), mask=original < 0),
         }
     )
+
+
+def append_day(home: Path, *, students: int, seed: int, scale: float) -> tuple[Path, int]:
+    """Write the next day's transaction file after ``AS_OF`` (for the incremental benchmark).
+
+    The day is generated exactly as the generator would have, for the same college; returns the
+    file and its row count.
+    """
+    import tempfile
+
+    from campusbrain.demo.defects import DefectLog
+    from campusbrain.demo.world import build_world
+
+    world = build_world(students=students, seed=seed)
+    with tempfile.TemporaryDirectory() as scratch:
+        ctx = GenContext(world=world, home=Path(scratch), seed=seed, scale=scale, defects=DefectLog())
+        holders = _accounts(ctx, SystemResult(NAME, "", "", "", "files", "csv", "utf-8", []), ctx.out / NAME)
+    pools = {cat: _merchant_pool(cat) for cat in ("canteen", "shop", "bath", "other", "staff_canteen")}
+    tx_dir = home / "demo-sources" / NAME / "transactions"
+    day = AS_OF + timedelta(days=1)
+    while (tx_dir / f"{day:%Y%m%d}.csv").exists():
+        day += timedelta(days=1)
+    # Holders still on the books at AS_OF stay on the books for the appended day.
+    still_active = holders["end"] == (AS_OF + timedelta(days=1)).toordinal()
+    holders["end"][still_active] = (day + timedelta(days=1)).toordinal()
+    table = _one_day(ctx, day, holders, pools)
+    path = tx_dir / f"{day:%Y%m%d}.csv"
+    write_arrow_csv(path, table)
+    return path, table.num_rows

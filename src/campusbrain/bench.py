@@ -1,0 +1,129 @@
+"""``campusbrain bench``: each stage timed in its own process, figures printed as JSON.
+
+Stages: generate the demo college → ``hub sync`` → the hand-written DuckDB baseline loading the
+same files → ``hub build`` → one new day of card data and an incremental ``hub sync``. Each runs as
+a subprocess so that its wall time and peak RSS are its own (``os.wait4`` gives the child's
+rusage). Speed is measured here, never in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_CLI = [sys.executable, "-m", "campusbrain.cli"]
+
+
+def _stage(command: list[str]) -> tuple[Any, float, float]:
+    """Run one stage; return (its JSON output, wall seconds, peak RSS in MB)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if child.returncode != 0:
+        raise RuntimeError(f"bench stage failed ({child.returncode}): {' '.join(command)}")
+    return json.loads(out), wall, round(usage.ru_maxrss / 1024, 1)  # ru_maxrss is KiB on Linux
+
+
+def _figure(stage: str, rows: int, wall: float, rss: float, **extra: Any) -> dict[str, Any]:
+    return {
+        "stage": stage,
+        "rows": rows,
+        "wall_seconds": round(wall, 1),
+        "rows_per_second": round(rows / wall) if wall else None,
+        "peak_rss_mb": rss,
+        **extra,
+    }
+
+
+def run(home: Path, *, students: int, seed: int, scale: float) -> dict[str, Any]:
+    """Run every stage in ``home`` (replaced) and return the figures."""
+    from campusbrain.demo.systems import yikatong
+
+    home = home.resolve()
+    if (home / "warehouse").exists():
+        import shutil
+
+        shutil.rmtree(home / "warehouse")
+    base = ["--home", str(home)]
+    stages: list[dict[str, Any]] = []
+
+    generated, wall, rss = _stage(
+        [
+            *_CLI,
+            "demo",
+            "generate",
+            *base,
+            "--students",
+            str(students),
+            "--seed",
+            str(seed),
+            "--scale",
+            str(scale),
+            "--json",
+            "--quiet",
+        ]
+    )
+    stages.append(_figure("generate", generated["total_rows"], wall, rss))
+
+    synced, sync_wall, rss = _stage([*_CLI, "hub", "sync", *base, "--json", "--quiet"])
+    loaded = sum(t["rows_loaded"] for t in synced["tables"])
+    stages.append(
+        _figure(
+            "sync", loaded, sync_wall, rss, rows_rejected=sum(t["rows_rejected"] for t in synced["tables"])
+        )
+    )
+
+    baseline, base_wall, rss = _stage(
+        [
+            sys.executable,
+            "-m",
+            "campusbrain.hub.engine.baseline",
+            str(home),
+            str(home / "bench-baseline.duckdb"),
+        ]
+    )
+    stages.append(
+        _figure("baseline", baseline["rows"], base_wall, rss, not_in_baseline=baseline["not_in_baseline"])
+    )
+    (home / "bench-baseline.duckdb").unlink(missing_ok=True)
+    # The same tables on both sides: hub seconds for the tables the baseline could load.
+    same = set(baseline["tables"])
+    hub_same = sum(t["seconds"] for t in synced["tables"] if f"{t['source']}__{t['table']}" in same)
+
+    built, wall, rss = _stage([*_CLI, "hub", "build", *base, "--json", "--quiet"])
+    stages.append(
+        _figure("build", sum(m["rows"] for m in built["models"]), wall, rss, models=len(built["models"]))
+    )
+
+    path, rows = yikatong.append_day(home, students=students, seed=seed, scale=scale)
+    again, inc_wall, rss = _stage([*_CLI, "hub", "sync", *base, "--json", "--quiet"])
+    stages.append(
+        _figure(
+            "incremental_sync",
+            sum(t["rows_loaded"] for t in again["tables"]),
+            inc_wall,
+            rss,
+            new_file=path.name,
+            new_rows=rows,
+        )
+    )
+    return {
+        "parameters": {"students": students, "seed": seed, "scale": scale, "home": str(home)},
+        "stages": stages,
+        "ratios": {
+            "sync_over_baseline_same_tables": round(hub_same / baseline["seconds"], 2)
+            if baseline["seconds"]
+            else None,
+            "sync_wall_over_baseline_wall": round(sync_wall / base_wall, 2),
+            "incremental_over_full_sync": round(inc_wall / sync_wall, 4),
+        },
+    }
