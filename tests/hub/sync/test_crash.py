@@ -3,7 +3,8 @@ uninterrupted sync does.
 
 A small college with every connector kind is synced in two phases (first delivery, then new and
 changed data). Each scenario kills a real ``sync`` subprocess either at an instrumented point
-(``CAMPUSBRAIN_SYNC_CRASH_AT``: before or after a commit, after a file) or after a random delay,
+(``CAMPUSBRAIN_SYNC_CRASH_AT``: before or after a commit, after a file, after a scan of a chunk of
+files, after a chunk of database rows) or after a delay,
 in either phase, then reruns sync to the end of that phase and compares a batch-independent fingerprint of ODS
 (every row without ``_batch_id``/``_loaded_at``, file hashes, watermarks, rejects) with a clean run.
 """
@@ -218,12 +219,12 @@ SCENARIOS = [
         Scenario(1, crash_at=p)
         for p in ("before_commit:1", "before_commit:3", "before_commit:6", "after_commit:1")
     ),
-    *(Scenario(1, crash_at=p) for p in ("after_commit:4", "after_file:2", "after_file:13", "after_file:27")),
+    *(Scenario(1, crash_at=p) for p in ("after_commit:4", "after_file:2", "after_file:4", "after_scan:1")),
     *(
         Scenario(2, crash_at=p)
         for p in ("before_commit:1", "before_commit:2", "before_commit:4", "after_commit:2")
     ),
-    *(Scenario(2, crash_at=p) for p in ("after_commit:5", "after_file:1", "after_file:3", "after_chunk:1")),
+    *(Scenario(2, crash_at=p) for p in ("after_commit:5", "after_file:1", "after_scan:1", "after_chunk:1")),
     *(Scenario(phase, kill_after=delay) for phase, delay in [(1, 0.9), (1, 1.2), (1, 1.5), (1, 1.9)]),
     *(Scenario(phase, kill_after=delay) for phase, delay in [(2, 0.9), (2, 1.1), (2, 1.4), (2, 1.7)]),
 ]

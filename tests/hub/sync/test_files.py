@@ -311,3 +311,32 @@ def test_quoted_header_multiline_values_and_blank_lines(college: College) -> Non
         ("2", "含,逗号", 2),
         ("3", '引号"内', 3),
     ]
+
+
+def test_glob_chunk_with_a_bad_row_falls_back_to_file_by_file(college: College) -> None:
+    college.file("c/20250101.csv", "id,v\n1,a\n2,b\n")
+    college.file("c/20250102.csv", "id,v\n3,c\n4\n5,e\n")
+    college.file("c/20250103.csv", "id,v\n6,f\n")
+    college.source(_files_source("c", [{"name": "d", "path": "c/*.csv", "encoding": "utf-8"}]))
+    [table] = sync(college.home, progress=False).tables
+    assert (table.status, table.rows_read, table.rows_loaded, table.rows_rejected, table.error) == (
+        "loaded",
+        6,
+        5,
+        1,
+        None,
+    )
+    rows = college.rows("c__d", "_source, id, _source_row")
+    assert [(str(s).rsplit("/", 1)[-1], i, n) for s, i, n in rows] == [
+        ("20250101.csv", "1", 1),
+        ("20250101.csv", "2", 2),
+        ("20250102.csv", "3", 1),
+        ("20250102.csv", "5", 3),
+        ("20250103.csv", "6", 1),
+    ]
+    assert [(r[0], r[1], r[2]) for r in college.rejects("d")] == [("c:c/20250102.csv", 2, "4")]
+    assert college.fetch("SELECT path, rows_loaded, rows_rejected FROM meta.files ORDER BY path") == [
+        ("c:c/20250101.csv", 2, 0),
+        ("c:c/20250102.csv", 2, 1),
+        ("c:c/20250103.csv", 1, 0),
+    ]
