@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .defects import DefectLog
 from .world import World
+from .writers import write_csv
 
 
 @dataclass
@@ -39,6 +40,37 @@ class SystemResult:
 
     def add(self, name: str, title: str, rows: int, **config: Any) -> None:
         self.tables.append(TableInfo(name, title, rows, config))
+
+    def add_csv(
+        self,
+        ctx: GenContext,
+        path: Path,
+        title: str,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        encoding: str = "utf-8",
+        primary_key: list[str],
+        **config: Any,
+    ) -> int:
+        """Write a CSV export, register it as table ``path.stem`` and advance the progress bar.
+
+        ``encoding="utf-8-sig"`` writes a BOM, the way Windows tools export UTF-8.
+        """
+        bom = encoding == "utf-8-sig"
+        n = write_csv(path, header, rows, encoding="utf-8" if bom else encoding, bom=bom)
+        self.add(
+            path.stem,
+            title,
+            n,
+            path=ctx.rel(path),
+            format="csv",
+            encoding=encoding,
+            primary_key=primary_key,
+            **config,
+        )
+        ctx.progress(n)
+        return n
 
     def source_config(self) -> dict[str, Any]:
         """The ``sources/<name>.yaml`` content (schema in docs/sources.md)."""

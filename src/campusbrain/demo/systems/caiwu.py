@@ -38,7 +38,6 @@ from campusbrain.demo.systems._common import CITIES, company_name, staff_by_depa
 from campusbrain.demo.systems.keyan import research_records
 from campusbrain.demo.systems.zhaosheng import DEFAULT_TUITION, TUITION
 from campusbrain.demo.world import Staff, py_rng
-from campusbrain.demo.writers import write_csv
 
 NAME = "caiwu"
 YEARS = (2023, 2024, 2025, 2026)
@@ -325,18 +324,16 @@ def generate(ctx: GenContext) -> SystemResult:
         "资金来源",
         "预算金额(分)",
     ]
-    n = write_csv(out / "CW_YSZB.csv", header, rows)
-    result.add(
-        "CW_YSZB",
+    result.add_csv(
+        ctx,
+        out / "CW_YSZB.csv",
         "预算指标",
-        n,
-        path=ctx.rel(out / "CW_YSZB.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8",
         primary_key=["年度", "项目编号", "经济分类科目代码"],
         amount_unit="分",
     )
-    ctx.progress(n)
 
     # Payments: personnel monthly on the 10th, everything else spread over the calendar.
     month_cum = list(accumulate(MONTH_WEIGHTS))
@@ -471,18 +468,16 @@ def generate(ctx: GenContext) -> SystemResult:
         "经办人工号",
         "制单人工号",
     ]
-    n = write_csv(out / "CW_PZ.csv", header, rows)
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / "CW_PZ.csv",
         "记账凭证",
-        n,
-        path=ctx.rel(out / "CW_PZ.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8",
         primary_key=["凭证号", "分录号"],
         amount_unit="分",
     )
-    ctx.progress(n)
 
     # 学生缴费: 学费 and 住宿费 per student and 学年.
     table = "CW_XSJF"
@@ -541,18 +536,16 @@ def generate(ctx: GenContext) -> SystemResult:
         "缴费日期",
         "缴费方式",
     ]
-    n = write_csv(out / "CW_XSJF.csv", header, rows)
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / "CW_XSJF.csv",
         "学生缴费明细",
-        n,
-        path=ctx.rel(out / "CW_XSJF.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8",
         primary_key=["缴费单号"],
         amount_unit="分",
     )
-    ctx.progress(n)
 
     # 收入明细
     income_rows: list[list[Any]] = []
@@ -627,16 +620,14 @@ def generate(ctx: GenContext) -> SystemResult:
     income_rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
     rows = [[f"SR{r[0][:4]}{k:06d}", *r] for k, r in enumerate(income_rows, start=1)]
     header = ["收入编号", "日期", "收入类别", "部门代码", "项目编号", "摘要", "金额(分)", "来源单位"]
-    n = write_csv(out / "CW_SR.csv", header, rows)
-    result.add(
-        "CW_SR",
+    result.add_csv(
+        ctx,
+        out / "CW_SR.csv",
         "收入明细",
-        n,
-        path=ctx.rel(out / "CW_SR.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8",
         primary_key=["收入编号"],
         amount_unit="分",
     )
-    ctx.progress(n)
     return result

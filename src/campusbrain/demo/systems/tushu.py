@@ -18,7 +18,7 @@ from campusbrain.demo import reference as ref
 from campusbrain.demo.calendar import AS_OF, HISTORY_START, days, term_of
 from campusbrain.demo.context import GenContext, SystemResult
 from campusbrain.demo.world import py_rng, rng_for
-from campusbrain.demo.writers import write_arrow_csv, write_csv
+from campusbrain.demo.writers import write_arrow_csv
 
 NAME = "tushu"
 TOPICS = {
@@ -113,12 +113,10 @@ def generate(ctx: GenContext) -> SystemResult:
         start_days.append(max(HISTORY_START, date(s.cohort, 9, 10)).toordinal())
         end = s.graduation_date if s.status == "毕业" else (s.status_date or AS_OF)
         end_days.append(min(end, AS_OF).toordinal() + 1)
-    path = out / "reader.csv"
-    n = write_csv(path, ["DZZH", "XM", "DZLX", "DW", "SJH", "BZRQ", "ZT"], readers, bom=True)
-    result.add(
-        "reader", "读者", n, path=ctx.rel(path), format="csv", encoding="utf-8-sig", primary_key=["DZZH"]
+    header = ["DZZH", "XM", "DZLX", "DW", "SJH", "BZRQ", "ZT"]
+    result.add_csv(
+        ctx, out / "reader.csv", "读者", header, readers, encoding="utf-8-sig", primary_key=["DZZH"]
     )
-    ctx.progress(n)
 
     # Catalogue: ~1.4 books per student, as a 高职 library's circulating stock.
     classes = list(ref.CLC_CLASSES)
@@ -138,12 +136,10 @@ def generate(ctx: GenContext) -> SystemResult:
                 clc,
             ]
         )
-    path = out / "book.csv"
-    n = write_csv(path, ["TXM", "SSH", "TM", "ZZ", "FLH"], books, bom=True)
-    result.add(
-        "book", "馆藏图书", n, path=ctx.rel(path), format="csv", encoding="utf-8-sig", primary_key=["TXM"]
+    header = ["TXM", "SSH", "TM", "ZZ", "FLH"]
+    result.add_csv(
+        ctx, out / "book.csv", "馆藏图书", header, books, encoding="utf-8-sig", primary_key=["TXM"]
     )
-    ctx.progress(n)
 
     ids = np.array(reader_ids, dtype=object)
     student_mask = np.array(is_student)
@@ -239,9 +235,5 @@ def _write_loans(
                 int(renew[i]),
             ]
         )
-    path = out / "loan.csv"
-    n = write_csv(path, ["LSH", "DZZH", "TXM", "JCSJ", "YHRQ", "GHSJ", "XJCS"], rows, bom=True)
-    result.add(
-        "loan", "借阅流水", n, path=ctx.rel(path), format="csv", encoding="utf-8-sig", primary_key=["LSH"]
-    )
-    ctx.progress(n)
+    header = ["LSH", "DZZH", "TXM", "JCSJ", "YHRQ", "GHSJ", "XJCS"]
+    result.add_csv(ctx, out / "loan.csv", "借阅流水", header, rows, encoding="utf-8-sig", primary_key=["LSH"])

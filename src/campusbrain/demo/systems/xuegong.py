@@ -15,7 +15,6 @@ from campusbrain.demo.calendar import AS_OF, all_terms
 from campusbrain.demo.context import GenContext, SystemResult
 from campusbrain.demo.defects import break_checksum, date_variant, fullwidth, hit
 from campusbrain.demo.world import py_rng
-from campusbrain.demo.writers import write_csv
 
 NAME = "xuegong"
 STATUS_CODES = {"在读": "10", "休学": "20", "退学": "30", "毕业": "40"}
@@ -148,17 +147,15 @@ def generate(ctx: GenContext) -> SystemResult:
         "SJLY",
         "TBRQ",
     ]
-    n = write_csv(out / f"{table}.csv", header, rows, encoding="gbk")
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / f"{table}.csv",
         "学生基本信息",
-        n,
-        path=ctx.rel(out / f"{table}.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="gbk",
         primary_key=["WID"],
     )
-    ctx.progress(n)
 
     # 请假单 (leave): a few per student per term; orphans reference students that do not exist.
     table = "T_XG_QJXX"
@@ -191,22 +188,8 @@ def generate(ctx: GenContext) -> SystemResult:
                         f"{start:%Y%m%d}",
                     ]
                 )
-    n = write_csv(
-        out / f"{table}.csv",
-        ["WID", "XH", "QJLB", "QJKSRQ", "QJKSSJ", "QJJSRQ", "QJJSSJ", "ZT", "CLRQ"],
-        rows,
-        encoding="gbk",
-    )
-    result.add(
-        table,
-        "请假单",
-        n,
-        path=ctx.rel(out / f"{table}.csv"),
-        format="csv",
-        encoding="gbk",
-        primary_key=["WID"],
-    )
-    ctx.progress(n)
+    header = ["WID", "XH", "QJLB", "QJKSRQ", "QJKSSJ", "QJJSRQ", "QJJSSJ", "ZT", "CLRQ"]
+    result.add_csv(ctx, out / f"{table}.csv", "请假单", header, rows, encoding="gbk", primary_key=["WID"])
 
     # 家庭经济困难认定 each year, then 奖助学金 per 学年 (助学金 follows the difficulty level).
     kn_rows, award_rows = [], []
@@ -252,27 +235,12 @@ def generate(ctx: GenContext) -> SystemResult:
                         ]
                     )
                     break
-    n = write_csv(out / "T_XG_KNSRD.csv", ["WID", "XH", "XN", "KNDJDM", "RDRQ"], kn_rows, encoding="gbk")
-    result.add(
-        "T_XG_KNSRD",
-        "家庭经济困难认定",
-        n,
-        path=ctx.rel(out / "T_XG_KNSRD.csv"),
-        format="csv",
-        encoding="gbk",
-        primary_key=["WID"],
+    header = ["WID", "XH", "XN", "KNDJDM", "RDRQ"]
+    result.add_csv(
+        ctx, out / "T_XG_KNSRD.csv", "家庭经济困难认定", header, kn_rows, encoding="gbk", primary_key=["WID"]
     )
-    n2 = write_csv(
-        out / "T_XG_JZXX.csv", ["WID", "XH", "XN", "JXJDM", "JXJMC", "JE", "PDRQ"], award_rows, encoding="gbk"
+    header = ["WID", "XH", "XN", "JXJDM", "JXJMC", "JE", "PDRQ"]
+    result.add_csv(
+        ctx, out / "T_XG_JZXX.csv", "奖助学金", header, award_rows, encoding="gbk", primary_key=["WID"]
     )
-    result.add(
-        "T_XG_JZXX",
-        "奖助学金",
-        n2,
-        path=ctx.rel(out / "T_XG_JZXX.csv"),
-        format="csv",
-        encoding="gbk",
-        primary_key=["WID"],
-    )
-    ctx.progress(n + n2)
     return result

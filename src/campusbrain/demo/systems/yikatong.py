@@ -22,7 +22,7 @@ from campusbrain.demo import reference as ref
 from campusbrain.demo.calendar import AS_OF, HISTORY_START, days, term_of
 from campusbrain.demo.context import GenContext, SystemResult
 from campusbrain.demo.world import py_rng, rng_for
-from campusbrain.demo.writers import write_arrow_csv, write_csv
+from campusbrain.demo.writers import write_arrow_csv
 
 NAME = "yikatong"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -148,45 +148,20 @@ def _accounts(ctx: GenContext, result: SystemResult, out: Path) -> dict[str, np.
         holders.is_student.append(True)
         holders.female.append(student.person.sex == "2")
         holders.subsidy.append({"1": 30000, "2": 20000, "3": 10000}.get(student.difficulty, 0))
-    path = out / "card_account.csv"
-    n = write_csv(path, ["CARDNO", "XGH", "XM", "SFLB", "KKRQ", "KZT", "WLKH"], rows)
-    result.add(table, "卡账户", n, path=ctx.rel(path), format="csv", encoding="utf-8", primary_key=["CARDNO"])
-    path = out / "card_reissue.csv"
-    n2 = write_csv(path, ["CARDNO", "WLKH", "BKRQ", "YY"], issues)
-    result.add(
-        "card_reissue",
-        "补卡记录",
-        n2,
-        path=ctx.rel(path),
-        format="csv",
-        encoding="utf-8",
-        primary_key=["CARDNO", "WLKH"],
-    )
-    ctx.progress(n + n2)
+    header = ["CARDNO", "XGH", "XM", "SFLB", "KKRQ", "KZT", "WLKH"]
+    result.add_csv(ctx, out / f"{table}.csv", "卡账户", header, rows, primary_key=["CARDNO"])
+    header = ["CARDNO", "WLKH", "BKRQ", "YY"]
+    result.add_csv(ctx, out / "card_reissue.csv", "补卡记录", header, issues, primary_key=["CARDNO", "WLKH"])
     return holders.arrays()
 
 
 def _merchants(ctx: GenContext, result: SystemResult, out: Path) -> None:
     labels = {"canteen": "餐饮", "shop": "商超", "bath": "洗浴", "other": "其他"}
     rows = [[shop, parent, name, labels[cat]] for shop, parent, name, cat, _ in ref.MERCHANTS]
-    path = out / "merchant.csv"
-    n = write_csv(path, ["SHOPID", "FSHOPID", "SHOPNAME", "LEVEL1"], rows)
-    result.add(
-        "merchant", "商户", n, path=ctx.rel(path), format="csv", encoding="utf-8", primary_key=["SHOPID"]
-    )
+    header = ["SHOPID", "FSHOPID", "SHOPNAME", "LEVEL1"]
+    result.add_csv(ctx, out / "merchant.csv", "商户", header, rows, primary_key=["SHOPID"])
     codes = [[TX_RECHARGE, "充值"], [TX_SUBSIDY, "补助发放"], [TX_PURCHASE, "消费"], [TX_REVERSAL, "冲正"]]
-    path = out / "tx_type.csv"
-    n2 = write_csv(path, ["JYLX", "JYLXMC"], codes)
-    result.add(
-        "tx_type",
-        "交易类型代码",
-        n2,
-        path=ctx.rel(path),
-        format="csv",
-        encoding="utf-8",
-        primary_key=["JYLX"],
-    )
-    ctx.progress(n + n2)
+    result.add_csv(ctx, out / "tx_type.csv", "交易类型代码", ["JYLX", "JYLXMC"], codes, primary_key=["JYLX"])
 
 
 def _merchant_pool(category: str) -> tuple[np.ndarray, np.ndarray]:

@@ -25,7 +25,6 @@ from campusbrain.demo.calendar import FIRST_COHORT, LAST_COHORT
 from campusbrain.demo.context import GenContext, SystemResult
 from campusbrain.demo.defects import break_checksum, fullwidth, hit
 from campusbrain.demo.world import Person, PersonFactory, Student, py_rng
-from campusbrain.demo.writers import write_csv
 
 NAME = "zhaosheng"
 PROVINCE = ("33", "浙江省")
@@ -167,17 +166,15 @@ def generate(ctx: GenContext) -> SystemResult:
         "学制",
         "学费(元/年)",
     ]
-    n = write_csv(out / "ZS_JHS.csv", header, rows, bom=True)
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / "ZS_JHS.csv",
         "招生计划",
-        n,
-        path=ctx.rel(out / "ZS_JHS.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8-sig",
         primary_key=["年度", "专业代码", "生源类型", "省份代码"],
     )
-    ctx.progress(n)
 
     # 录取
     table = "ZS_LQ"
@@ -223,17 +220,15 @@ def generate(ctx: GenContext) -> SystemResult:
         "录取日期",
         "招生年度",
     ]
-    n = write_csv(out / "ZS_LQ.csv", header, rows, bom=True)
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / "ZS_LQ.csv",
         "录取名单",
-        n,
-        path=ctx.rel(out / "ZS_LQ.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8-sig",
         primary_key=["考生号"],
     )
-    ctx.progress(n)
 
     # 报到
     table = "ZS_BD"
@@ -250,17 +245,15 @@ def generate(ctx: GenContext) -> SystemResult:
         else:
             rows.append([exam, "", "", "否", rng.choice(NO_SHOW_REASONS)])
     header = ["考生号", "学号", "报到日期", "是否报到", "未报到原因"]
-    n = write_csv(out / "ZS_BD.csv", header, rows, bom=True)
-    result.add(
-        table,
+    result.add_csv(
+        ctx,
+        out / "ZS_BD.csv",
         "新生报到",
-        n,
-        path=ctx.rel(out / "ZS_BD.csv"),
-        format="csv",
+        header,
+        rows,
         encoding="utf-8-sig",
         primary_key=["考生号"],
     )
-    ctx.progress(n)
     no_shows = sum(1 for a in admissions if not a.xh)
     result.notes["no_shows"] = no_shows
     result.notes["no_show_share"] = round(no_shows / max(1, len(admissions)), 4)
