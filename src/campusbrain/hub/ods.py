@@ -120,10 +120,12 @@ _SCRATCH_DIRTY: weakref.WeakKeyDictionary[engine.Connection, bool] = weakref.Wea
 
 
 def scratch_dirty(con: engine.Connection) -> bool:
+    """Whether the CSV reject tables on ``con`` may hold rows of an earlier scan."""
     return _SCRATCH_DIRTY.get(con, True)
 
 
 def set_scratch_dirty(con: engine.Connection, dirty: bool) -> None:
+    """Mark the CSV reject tables on ``con`` as holding rows (True) or dropped (False)."""
     _SCRATCH_DIRTY[con] = dirty
 
 
@@ -252,6 +254,7 @@ class Reject:
 def insert_rejects(
     con: engine.Connection, source: str, table: str, label: str, batch_id: str, rejects: Iterable[Reject]
 ) -> None:
+    """Record rows that could not be read, each with its file, row number, raw text and reason."""
     rows: list[tuple[object, ...]] = [
         (batch_id, source, table, label, r.source_row, r.raw_line, r.reason) for r in rejects
     ]
@@ -361,6 +364,7 @@ class Watermark:
 
 
 def read_watermark(con: engine.Connection, source: str, table: str) -> Watermark | None:
+    """The committed watermark (or full-read content hash) of a table, ``None`` before its first load."""
     rows = engine.fetch(
         con,
         render(
@@ -387,6 +391,7 @@ def write_watermark(
     batch_id: str,
     updated_at: datetime,
 ) -> None:
+    """Replace a table's watermark; called inside the transaction that inserts the rows it covers."""
     engine.execute(
         con, render('DELETE FROM meta.watermarks WHERE "source" = ? AND "table" = ?'), [source, table]
     )
