@@ -211,7 +211,7 @@ def _run(home: Path, crash_at: str | None = None, kill_after: float | None = Non
 class Scenario:
     phase: int
     crash_at: str | None = None
-    kill_after: float | None = None
+    kill_after: float | None = None  # a fraction of the phase's clean sync time
 
 
 SCENARIOS = [
@@ -225,8 +225,10 @@ SCENARIOS = [
         for p in ("before_commit:1", "before_commit:2", "before_commit:4", "after_commit:2")
     ),
     *(Scenario(2, crash_at=p) for p in ("after_commit:5", "after_file:1", "after_scan:1", "after_chunk:1")),
-    *(Scenario(phase, kill_after=delay) for phase, delay in [(1, 0.9), (1, 1.2), (1, 1.5), (1, 1.9)]),
-    *(Scenario(phase, kill_after=delay) for phase, delay in [(2, 0.9), (2, 1.1), (2, 1.4), (2, 1.7)]),
+    # Delays as fractions of one whole sync process (start-up included) of that phase, so the kills
+    # land inside the sync on a fast machine and a slow one alike.
+    *(Scenario(1, kill_after=fraction) for fraction in (0.55, 0.65, 0.75, 0.85)),
+    *(Scenario(2, kill_after=fraction) for fraction in (0.6, 0.7, 0.8, 0.9)),
 ]
 
 
@@ -236,14 +238,16 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
     build_college(pristine)
     clean = tmp_path / "clean"
     shutil.copytree(pristine, clean)
+    started = time.perf_counter()
     assert _run(clean) == 0
+    seconds = {1: time.perf_counter() - started}
     expected = {1: fingerprint(clean)}
     after_phase_one = tmp_path / "after-phase-one"
     shutil.copytree(clean, after_phase_one)
     deliver_phase_two(clean)
     started = time.perf_counter()
     assert _run(clean) == 0
-    one_sync = time.perf_counter() - started
+    seconds[2] = time.perf_counter() - started
     expected[2] = fingerprint(clean)
     assert expected[1]["meta.rejects"], "the college must exercise rejects"
     assert expected[1] != expected[2]
@@ -254,7 +258,8 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         shutil.copytree(pristine if scenario.phase == 1 else after_phase_one, home)
         if scenario.phase == 2:
             deliver_phase_two(home)
-        code = _run(home, crash_at=scenario.crash_at, kill_after=scenario.kill_after)
+        delay = None if scenario.kill_after is None else scenario.kill_after * seconds[scenario.phase]
+        code = _run(home, crash_at=scenario.crash_at, kill_after=delay)
         # The rerun happens in this process: only the killed run needs to be a real process.
         assert sync(home, progress=False).ok
         return scenario, code, fingerprint(home)
@@ -268,5 +273,5 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_run(tmp_path: Path) -> N
         killed += code == -signal.SIGKILL
         assert found == expected[scenario.phase], f"ODS after {scenario} differs from a clean run"
     assert killed >= 20, (
-        f"only {killed} of {len(SCENARIOS)} runs were killed (one sync takes {one_sync:.1f} s)"
+        f"only {killed} of {len(SCENARIOS)} runs were killed (syncs take {seconds[1]:.1f} s, {seconds[2]:.1f} s)"
     )
