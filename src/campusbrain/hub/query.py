@@ -64,7 +64,14 @@ def query(
     database = published.snapshot if published else paths.ods
     if not database.exists():
         raise QueryError(f"nothing to query yet: {database} does not exist; run `campusbrain hub sync`")
-    con = engine.connect_for_query(database)
+    try:
+        con = engine.connect_for_query(database)
+    except engine.DuckDBError as error:
+        if "lock" in str(error).lower():
+            raise QueryError(
+                f"{database} is being written (a sync is running); query it when it has finished"
+            ) from None
+        raise QueryError(str(error)) from None
     try:
         names, rows = engine.fetch_columns(con, sql, params)
     except engine.DuckDBError as error:
