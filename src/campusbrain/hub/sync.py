@@ -54,6 +54,8 @@ def sync(home: Path, *, source: str | None = None, progress: bool = True) -> Syn
     paths = HubPaths(Path(home).resolve())
     sources, bad_files = load_sources(paths.sources)
     config_errors = [message for _file, message in bad_files]
+    if not paths.sources.is_dir():
+        config_errors.append(f"no sources folder at {paths.sources}: write one YAML per source system there")
     if source is not None:
         sources = [s for s in sources if s.name == source]
         config_errors = [m for f, m in bad_files if f.stem == source]

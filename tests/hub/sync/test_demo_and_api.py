@@ -108,3 +108,9 @@ def test_unknown_source_is_an_error(demo_home: Path) -> None:
         sync(demo_home, source="nope", progress=False)
     only = sync(demo_home, source="renshi", progress=False)
     assert {t.source for t in only.tables} == {"renshi"}
+
+
+def test_a_home_without_sources_is_reported(tmp_path: Path) -> None:
+    report = sync(tmp_path, progress=False)
+    assert not report.ok and report.tables == ()
+    assert "no sources folder" in report.config_errors[0]
