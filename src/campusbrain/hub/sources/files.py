@@ -52,6 +52,9 @@ class FileUnit:
 
 # A reader loads one file into ODS inside the caller's transaction and returns its counts.
 Reader = Callable[[SyncContext, SourceConfig, TableConfig, FileUnit, str], Counts]
+# A chunk reader loads several files with one scan and returns each file's counts, or returns None
+# (nothing done) when the chunk does not qualify, or raises RetryFileByFile to roll the chunk back.
+ChunkReader = Callable[[SyncContext, SourceConfig, TableConfig, list[FileUnit], str], list[Counts] | None]
 READERS: dict[str, Reader] = {}
 
 
@@ -136,8 +139,13 @@ def sync_files(
     batch: Batch,
     *,
     read: Reader | None = None,
+    read_chunk: ChunkReader | None = None,
 ) -> list[str]:
-    """Load the new and changed files of one table; returns missing dated periods of a glob."""
+    """Load the new and changed files of one table; returns missing dated periods of a glob.
+
+    ``read`` overrides the reader chosen by format (the xAPI connector passes its own), and
+    ``read_chunk`` its chunk reader; without ``read``, CSV chunks use :func:`read_csv_files`.
+    """
     pattern = str(table.require("path", source))
     paths = expand(ctx, pattern)
     if not is_glob(pattern) and not paths[0].exists():
@@ -185,14 +193,14 @@ def sync_files(
     todo = units()
     for chunk in _chunks(todo):
         try:
-            _commit_files(ctx, source, table, batch, chunk, read)
+            _commit_files(ctx, source, table, batch, chunk, read, read_chunk)
         except Exception as error:
             if len(chunk) == 1:
                 _record_failure(ctx, batch, chunk[0], error)
                 continue
             for unit in chunk:
                 try:
-                    _commit_files(ctx, source, table, batch, [unit], read)
+                    _commit_files(ctx, source, table, batch, [unit], read, read_chunk)
                 except Exception as single_error:
                     _record_failure(ctx, batch, unit, single_error)
     if touched:
@@ -226,13 +234,19 @@ def _commit_files(
     batch: Batch,
     units: list[FileUnit],
     read: Reader | None,
+    read_chunk: ChunkReader | None,
 ) -> None:
     with ctx.commit(batch) as pending:
         records: list[ods.FileRecord] = []
         for unit in units:
             if unit.replaces:
                 ods.delete_source_rows(ctx.con, source.name, table.name, unit.label)
-        many = read_csv_files(ctx, source, table, units, batch.batch_id) if read is None else None
+        chunk_reader = read_csv_files if read is None else read_chunk
+        many = (
+            chunk_reader(ctx, source, table, units, batch.batch_id)
+            if chunk_reader and len(units) > 1
+            else None
+        )
         if many is not None:
             for unit, counts in zip(units, many, strict=True):
                 records.append(_file_record(unit, counts))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+
 from campusbrain.hub import ods
 from campusbrain.hub.engine import duckdb as engine
 
 from .base import Batch, Counts, SyncContext, register
 from .config import SourceConfig, TableConfig
-from .files import FileUnit, _insert_columns, sync_files
+from .files import FileUnit, RetryFileByFile, _insert_columns, sync_files
 
 COLUMNS = ("id", "actor_name", "verb_id", "object_id", "timestamp", "statement")
 
@@ -28,6 +30,59 @@ _FAST_INSERT = (
     "'$.object.id', '$.timestamp']) AS f, CAST(json AS VARCHAR) AS statement, ordinality "
     "FROM read_ndjson_objects(?, ignore_errors = TRUE) WITH ORDINALITY WHERE NOT json IS NULL)"
 )
+
+
+_CHUNK_INSERT = (
+    "INSERT INTO __target__ BY NAME SELECT f[1] AS id, COALESCE(f[2], f[3]) AS actor_name, f[4] AS verb_id, "
+    'f[5] AS object_id, f[6] AS "timestamp", statement, '
+    "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, "
+    "r.ordinality - m.row_offset AS _source_row FROM ("
+    "SELECT json_extract_string(json, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
+    "'$.object.id', '$.timestamp']) AS f, CAST(json AS VARCHAR) AS statement, ordinality, filename "
+    "FROM read_ndjson_objects(?, ignore_errors = TRUE, filename = TRUE) WITH ORDINALITY "
+    "WHERE NOT json IS NULL) AS r JOIN __campusbrain_chunk AS m ON m.path = r.filename"
+)
+
+
+def read_statement_files(
+    ctx: SyncContext, source: SourceConfig, table: TableConfig, units: list[FileUnit], batch_id: str
+) -> list[Counts] | None:
+    """Load a chunk of statement files with one scan (DuckDB reads them in parallel: 1.7x faster).
+
+    Rows are numbered within their file from the line counts taken while hashing; a chunk where
+    any line did not become a statement (malformed, blank) is rolled back and read file by file.
+    """
+    if any(u.lines is None or u.size == 0 for u in units):
+        return None
+    con = ctx.con
+    ods.ensure_table(con, source.name, table.name, COLUMNS)
+    expected = [int(u.lines or 0) for u in units]
+    offsets = [sum(expected[:i]) for i in range(len(units))]
+    view = "__campusbrain_chunk"
+    engine.register_arrow(
+        con,
+        view,
+        pa.table(
+            {
+                "path": pa.array([str(u.path) for u in units], pa.string()),
+                "label": pa.array([u.label for u in units], pa.string()),
+                "row_offset": pa.array(offsets, pa.int64()),
+            }
+        ),
+    )
+    try:
+        result = engine.fetch(
+            con,
+            ods.render(_CHUNK_INSERT, __target__=ods.ods_table(source.name, table.name)),
+            [batch_id, ctx.loaded_at, [str(u.path) for u in units]],
+        )
+    finally:
+        engine.unregister(con, view)
+    ctx.crash.hit("after_scan")
+    loaded = int(result[0][0]) if result else 0  # type: ignore[call-overload]
+    if loaded != sum(expected):
+        raise RetryFileByFile(f"{len(units)} files: {loaded} statements for {sum(expected)} lines")
+    return [Counts(read=n, loaded=n, rejected=0) for n in expected]
 
 
 def _line_count(unit: FileUnit) -> int:
@@ -119,4 +174,6 @@ class XapiConnector:
             table.require("path", source)
 
     def sync_table(self, ctx: SyncContext, source: SourceConfig, table: TableConfig, batch: Batch) -> None:
-        batch.missing = tuple(sync_files(ctx, source, table, batch, read=read_statements))
+        batch.missing = tuple(
+            sync_files(ctx, source, table, batch, read=read_statements, read_chunk=read_statement_files)
+        )
