@@ -105,3 +105,13 @@ def test_unreadable_secret_file_is_refused(monkeypatch, tmp_path):
 
     with pytest.raises(ConfigError, match="CAMPUSBRAIN_SECRET_KEY_FILE"):
         load_settings()
+
+
+def test_hub_memory_limit_is_a_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from campusbrain.config import ConfigError, load_settings
+
+    monkeypatch.setenv("CAMPUSBRAIN_HUB_MEMORY_LIMIT", "8gb")
+    assert load_settings().hub_memory_limit == "8GB"
+    monkeypatch.setenv("CAMPUSBRAIN_HUB_MEMORY_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="CAMPUSBRAIN_HUB_MEMORY_LIMIT"):
+        load_settings()

@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=BENCH_SCALE,
         help=f"transaction-volume multiplier (default {BENCH_SCALE}: about 100 million source rows)",
     )
+    bench.add_argument(
+        "--reuse", action="store_true", help="keep exports already generated with the same parameters"
+    )
 
     serve = commands.add_parser("serve", help="serve the web application")
     serve.add_argument("--home", type=Path)
@@ -190,7 +193,7 @@ def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     from .bench import run
 
     home = Path(args.home).resolve() if args.home else load_settings().home / "bench"
-    figures = run(home, students=args.students, seed=args.seed, scale=args.scale)
+    figures = run(home, students=args.students, seed=args.seed, scale=args.scale, reuse=args.reuse)
     print(json.dumps(figures, ensure_ascii=False, indent=1))
     return figures
 

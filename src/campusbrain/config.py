@@ -8,6 +8,7 @@ else in the code base reads ``os.environ`` for configuration.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,14 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     if maximum is not None and value > maximum:
         raise ConfigError(f"{name}={value}: must be at most {maximum}")
     return value
+
+
+def env_memory(name: str, default: str) -> str:
+    """A memory size such as ``512MB`` or ``5GB`` (what DuckDB's ``memory_limit`` accepts)."""
+    raw = os.environ.get(name, default).strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[1-9][0-9]*(MB|GB|TB)", raw):
+        raise ConfigError(f"{name}={raw!r}: expected a size like 512MB or 5GB")
+    return raw
 
 
 def env_str(name: str, default: str) -> str:
@@ -86,6 +95,7 @@ class Settings:
     language: str
     time_zone: str
     require_services: bool
+    hub_memory_limit: str
     # HTTPS hardening. Production defaults to "on"; a deployment that terminates TLS at a proxy
     # sets CAMPUSBRAIN_BEHIND_PROXY so Django trusts X-Forwarded-Proto instead of redirecting forever.
     ssl_redirect: bool = False
@@ -145,6 +155,7 @@ def load_settings() -> Settings:
         language=language,
         time_zone=env_str("CAMPUSBRAIN_TIME_ZONE", "Asia/Shanghai"),
         require_services=env_bool("CAMPUSBRAIN_REQUIRE_SERVICES", False),
+        hub_memory_limit=env_memory("CAMPUSBRAIN_HUB_MEMORY_LIMIT", "5GB"),
         ssl_redirect=env_bool("CAMPUSBRAIN_SSL_REDIRECT", production),
         hsts_seconds=env_int("CAMPUSBRAIN_HSTS_SECONDS", 31_536_000 if production else 0, minimum=0),
         behind_proxy=env_bool("CAMPUSBRAIN_BEHIND_PROXY", False),

@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 from sqlglot import exp
 
+from campusbrain.config import load_settings
+
 Connection = duckdb.DuckDBPyConnection
 DuckDBError = duckdb.Error
 
@@ -20,14 +22,19 @@ DuckDBError = duckdb.Error
 def connect(
     path: Path, *, read_only: bool = False, threads: int | None = None, memory_limit: str | None = None
 ) -> Connection:
-    """Open a database file (created if absent unless read-only)."""
+    """Open a database file (created if absent unless read-only).
+
+    Writers are bounded by ``memory_limit`` or else ``CAMPUSBRAIN_HUB_MEMORY_LIMIT`` (default 5GB):
+    DuckDB's own default is 80% of the machine, which let a 100M-row build reach 20 GB of RSS on
+    a 24 GB server; with a limit it spills to disk instead.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     config: dict[str, str | bool | int | float | list[str]] = {}
     if threads:
         config["threads"] = threads
-    if memory_limit:
-        config["memory_limit"] = memory_limit
+    if memory_limit or not read_only:
+        config["memory_limit"] = memory_limit or load_settings().hub_memory_limit
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
