@@ -51,9 +51,8 @@ def run(home: Path, *, students: int, seed: int, scale: float, reuse: bool = Fal
     The warehouse is always rebuilt from nothing; ``reuse`` keeps exports already generated with
     the same parameters (and drops any day appended by an earlier run) instead of generating again.
     """
-    from campusbrain.demo.systems import yikatong
-
     from campusbrain.demo.calendar import AS_OF
+    from campusbrain.demo.systems import yikatong
 
     home = home.resolve()
     if (home / "warehouse").exists():
