@@ -79,17 +79,17 @@ def write_sqlite(path: Path, tables: dict[str, tuple[str, Iterable[Sequence[Any]
             cur = con.cursor()
             n = 0
             batch: list[Sequence[Any]] = []
-            placeholders = None
+            params = None
             for row in rows:
-                if placeholders is None:
-                    placeholders = ",".join("?" * len(row))
+                if params is None:
+                    params = ",".join("?" * len(row))
                 batch.append(row)
                 if len(batch) >= 50_000:
-                    cur.executemany(f"INSERT INTO {name} VALUES ({placeholders})", batch)
+                    cur.executemany(f"INSERT INTO {name} VALUES ({params})", batch)
                     n += len(batch)
                     batch = []
-            if batch and placeholders:
-                cur.executemany(f"INSERT INTO {name} VALUES ({placeholders})", batch)
+            if batch and params:
+                cur.executemany(f"INSERT INTO {name} VALUES ({params})", batch)
                 n += len(batch)
             counts[name] = n
         con.commit()

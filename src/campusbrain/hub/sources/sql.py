@@ -73,7 +73,7 @@ def _typed(value: str, column: sa.Column[Any]) -> object:
     """The committed watermark text back in the column's Python type, for a correct comparison."""
     try:
         kind = column.type.python_type
-    except NotImplementedError:
+    except NotImplementedError:  # SQLAlchemy's answer for types without a Python equivalent
         return value
     if kind is datetime:
         return datetime.fromisoformat(value)
