@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -534,19 +534,7 @@ def read_csv_files(
             engine.run(con, ods.render(f"DROP TABLE IF EXISTS {name}"))
         ods.set_scratch_dirty(con, False)
     expected = [int(u.lines or 0) - 1 - skip for u in units]
-    offsets = [sum(expected[:i]) for i in range(len(units))]
-    view = "__campusbrain_chunk"
-    engine.register_arrow(
-        con,
-        view,
-        pa.table(
-            {
-                "path": pa.array([str(u.path) for u in units], pa.string()),
-                "label": pa.array([u.label for u in units], pa.string()),
-                "row_offset": pa.array(offsets, pa.int64()),
-            }
-        ),
-    )
+    view = register_chunk(con, units, expected)
     try:
         inserted = engine.fetch(
             con,
@@ -830,3 +818,25 @@ def _load_records(
         _insert_columns(ctx, source, table, unit, batch_id, names, values, [n for n, _r in good])
     ods.insert_rejects(ctx.con, source.name, table.name, unit.label, batch_id, rejects)
     return Counts(read=len(good) + len(rejects), loaded=len(good), rejected=len(rejects))
+
+
+def register_chunk(con: engine.Connection, units: Sequence[FileUnit], expected_rows: list[int]) -> str:
+    """Register a chunk's files (path, provenance label, first row number) as a view for one scan.
+
+    ``expected_rows[i]`` is how many data rows file ``i`` holds, so each file's rows are numbered
+    from 1 even though the chunk is read as one.
+    """
+    offsets = [sum(expected_rows[:i]) for i in range(len(units))]
+    view = "__campusbrain_chunk"
+    engine.register_arrow(
+        con,
+        view,
+        pa.table(
+            {
+                "path": pa.array([str(u.path) for u in units], pa.string()),
+                "label": pa.array([u.label for u in units], pa.string()),
+                "row_offset": pa.array(offsets, pa.int64()),
+            }
+        ),
+    )
+    return view

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 
-import pyarrow as pa
-
 from campusbrain.hub import ods
 from campusbrain.hub.engine import duckdb as engine
 
 from .base import Batch, Counts, SyncContext, register
 from .config import SourceConfig, TableConfig
-from .files import FileUnit, RetryFileByFile, _insert_columns, sync_files
+from .files import FileUnit, RetryFileByFile, _insert_columns, register_chunk, sync_files
 
 COLUMNS = ("id", "actor_name", "verb_id", "object_id", "timestamp", "statement")
 
@@ -57,19 +55,7 @@ def read_statement_files(
     con = ctx.con
     ods.ensure_table(con, source.name, table.name, COLUMNS)
     expected = [int(u.lines or 0) for u in units]
-    offsets = [sum(expected[:i]) for i in range(len(units))]
-    view = "__campusbrain_chunk"
-    engine.register_arrow(
-        con,
-        view,
-        pa.table(
-            {
-                "path": pa.array([str(u.path) for u in units], pa.string()),
-                "label": pa.array([u.label for u in units], pa.string()),
-                "row_offset": pa.array(offsets, pa.int64()),
-            }
-        ),
-    )
+    view = register_chunk(con, units, expected)
     try:
         result = engine.fetch(
             con,
