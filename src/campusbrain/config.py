@@ -79,6 +79,8 @@ def env_secret(name: str, default: str | None) -> str | None:
     return os.environ.get(name, default)
 
 
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
 _DEV_SECRET = "campusbrain-insecure-development-key-do-not-use-in-production"
 
 
@@ -96,6 +98,7 @@ class Settings:
     time_zone: str
     require_services: bool
     hub_memory_limit: str
+    assets_dir: Path
     # HTTPS hardening. Production defaults to "on"; a deployment that terminates TLS at a proxy
     # sets CAMPUSBRAIN_BEHIND_PROXY so Django trusts X-Forwarded-Proto instead of redirecting forever.
     ssl_redirect: bool = False
@@ -156,6 +159,9 @@ def load_settings() -> Settings:
         time_zone=env_str("CAMPUSBRAIN_TIME_ZONE", "Asia/Shanghai"),
         require_services=env_bool("CAMPUSBRAIN_REQUIRE_SERVICES", False),
         hub_memory_limit=env_memory("CAMPUSBRAIN_HUB_MEMORY_LIMIT", "5GB"),
+        # Third-party front-end files (`make assets`) live outside the source tree: they are npm's
+        # minified code, not ours, and are never committed.
+        assets_dir=Path(env_str("CAMPUSBRAIN_ASSETS_DIR", str(_REPO_ROOT / "build" / "assets"))).resolve(),
         ssl_redirect=env_bool("CAMPUSBRAIN_SSL_REDIRECT", production),
         hsts_seconds=env_int("CAMPUSBRAIN_HSTS_SECONDS", 31_536_000 if production else 0, minimum=0),
         behind_proxy=env_bool("CAMPUSBRAIN_BEHIND_PROXY", False),

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from campusbrain.config import load_settings
 from campusbrain.web import launch
 
 DEMO_MANIFEST = Path(__file__).parents[1] / "accounts" / "demo_manifest.json"
-VENDOR = Path(launch.__file__).parent / "static" / "vendor"
+VENDOR = load_settings().assets_dir / "vendor"
 
 
 @pytest.mark.django_db

@@ -96,6 +96,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = CAMPUSBRAIN.home / "static"
+# ECharts and HTMX copied from npm by `make assets`; absent until then (serving refuses, see launch.py).
+STATICFILES_DIRS = [CAMPUSBRAIN.assets_dir] if CAMPUSBRAIN.assets_dir.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names in production (long cache lifetimes); plain files in development and
