@@ -1,0 +1,1 @@
+"""National standards: code sets, data elements, crosswalks and cleaning functions (标准规范)."""
