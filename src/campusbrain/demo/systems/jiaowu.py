@@ -112,7 +112,8 @@ def generate(ctx: GenContext) -> SystemResult:
             ctx.defects.add(
                 NAME, "jw_xjgl_xsjbxxb", s.xh, "legacy_major_code", f"zyh {zyh} (2015) for {s.major.code}"
             )
-        status = {"在读": "01", "休学": "02", "退学": "03", "毕业": "04"}[s.status]
+        # JY/T 1001 学生当前状态码: 04 is 停学, 毕业 is 07.
+        status = {"在读": "01", "休学": "02", "退学": "03", "毕业": "07"}[s.status]
         students_rows.append(
             (
                 s.xh,
