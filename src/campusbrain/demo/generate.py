@@ -17,6 +17,7 @@ from tqdm import tqdm
 from . import reference as ref
 from .calendar import AS_OF, HISTORY_START
 from .context import GenContext, SystemResult
+from .crosswalks import install_crosswalks, write_crosswalks
 from .defects import DEFECT_KINDS, RATES, DefectLog
 from .world import World, build_world
 
@@ -101,6 +102,7 @@ def generate(
     _write_truth(ctx)
     for result in results:
         _write_source_yaml(staging, result)
+    write_crosswalks(staging / "crosswalks", {r.name: [t.name for t in r.tables] for r in results})
     manifest = _manifest(world, ctx, results, students=students, seed=seed, scale=scale)
     manifest_path = staging / "demo-sources" / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -114,6 +116,7 @@ def generate(
     (home / "sources").mkdir(exist_ok=True)
     for yaml_file in sorted((staging / "sources").glob("*.yaml")):
         yaml_file.replace(home / "sources" / yaml_file.name)
+    install_crosswalks(staging, home, (r.name for r in results))
     shutil.rmtree(staging)
     return GenerateResult(
         home=home,
