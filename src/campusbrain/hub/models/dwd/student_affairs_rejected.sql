@@ -1,0 +1,42 @@
+-- name: dwd.student_affairs_rejected
+-- layer: dwd
+-- grain: one row per row of ods."xuegong__T_XG_XSJBXX" that dwd.student_affairs does not carry
+-- owner: 003 学生工作处
+-- description: Why a source row is not in dwd.student_affairs (together they hold every ODS row once):
+--   missing_key 主键为空, deleted_in_source 源系统已删除 (CZLX=D), duplicate_row 重复导出 (same content as the row kept for its key)
+--   or superseded_version 已被新版本取代 (an older version of a record that changed).
+-- materialized: full
+
+WITH ods_rows AS (
+    SELECT
+        NULLIF(TRIM(WID), '') AS record_key,
+        MD5(CAST(LIST_VALUE(WID, XH, XM, XBDM, CSRQ, MZDM, ZZMMDM, SFZJLXDM, SFZJH, JGDM, CSDDM, XYDM, ZYDM, BJDM, XJZTDM, LXDH, JTJJKNDJDM, SSH, RXNY, CLRQ, CZLX, SJLY, TBRQ) AS VARCHAR)) AS content,
+        CZLX AS o_CZLX,
+        _batch_id,
+        _source,
+        _source_row
+    FROM ods."xuegong__T_XG_XSJBXX"
+),
+carried AS (
+    SELECT o.record_key, o.content
+    FROM ods_rows AS o
+    JOIN dwd.student_affairs AS d
+        ON d._batch_id = o._batch_id AND d._source = o._source AND d._source_row = o._source_row
+)
+SELECT
+    o._batch_id,
+    o._source,
+    o._source_row,
+    CASE
+        WHEN o.record_key IS NULL THEN 'missing_key 主键为空'
+        WHEN UPPER(TRIM(o.o_CZLX)) = 'D' THEN 'deleted_in_source 源系统已删除 (CZLX=D)'
+        WHEN o.content = c.content THEN 'duplicate_row 重复导出'
+        ELSE 'superseded_version 已被新版本取代'
+    END AS reason
+FROM ods_rows AS o
+LEFT JOIN carried AS c ON c.record_key = o.record_key
+WHERE NOT EXISTS (
+    SELECT 1
+    FROM dwd.student_affairs AS d
+    WHERE d._batch_id = o._batch_id AND d._source = o._source AND d._source_row = o._source_row
+)
