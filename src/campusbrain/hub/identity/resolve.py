@@ -283,12 +283,13 @@ def score_pairs(
     splink_logger.setLevel(logging.WARNING)
     try:
         sdf = db_api.register(table, dataset_display_name="person_record")
-        linker = Linker(sdf, _splink_settings(prior))
+        linker = Linker(sdf, _splink_settings(prior), log_level=logging.WARNING)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SPLINK_SEED)
         labelled = [sizes[c] > 1 for c in cluster_of]
         if any(labelled):
             linker.training.estimate_m_from_label_column("cluster")
-        predictions = linker.inference.predict(threshold_match_probability=LOWER)
+        # Levels never seen among the deterministic matches keep Splink's default m; that is expected.
+        predictions = linker.inference.predict(threshold_match_probability=LOWER, warning_mode="never")
         rows = predictions.as_record_list()
     finally:
         splink_logger.setLevel(level)
@@ -350,7 +351,13 @@ def resolve_records(records: list[Record], *, use_splink: bool = True) -> Resolu
             )
     cluster_of = [uf.find(i) for i in range(len(records))]
     # A pair whose records ended up together through a stronger path needs no review.
-    review = [r for r in review if cluster_of[r["i"]] != cluster_of[r["j"]]]
+    # A steward decides once per pair of people, on the strongest pair of their records.
+    strongest: dict[tuple[int, int], dict[str, Any]] = {}
+    for item in review:
+        a, b = sorted((cluster_of[item["i"]], cluster_of[item["j"]]))
+        if a != b and ((a, b) not in strongest or item["probability"] > strongest[(a, b)]["probability"]):
+            strongest[(a, b)] = item
+    review = [strongest[k] for k in sorted(strongest)]
     return Resolution(
         records=records, cluster_of=cluster_of, method=method, probability=probability, review=review
     )
