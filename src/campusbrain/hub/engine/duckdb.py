@@ -6,7 +6,7 @@ Other hub modules call these functions with SQL built as SQLGlot expressions (re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -154,3 +154,25 @@ def connect_for_query(path: Path, alias: str = "warehouse") -> Connection:
 def disable_progress_bar(con: Connection) -> None:
     """Silence DuckDB's own per-query progress bar where the caller draws one (``hub build``)."""
     con.execute("SET enable_progress_bar = false")
+
+
+def create_function(
+    con: Connection,
+    name: str,
+    function: Callable[..., object],
+    parameters: Sequence[str],
+    returns: str,
+) -> None:
+    """Register a pure Python scalar function (types as DuckDB type names) on ``con``.
+
+    NULL handling is "special" so that the function itself maps blank or invalid input to NULL;
+    the functions are declared free of side effects, which lets DuckDB evaluate them once per value.
+    """
+    con.create_function(  # type: ignore[call-overload]  # the stubs want enums; DuckDB takes the strings
+        name,
+        function,
+        list(parameters),
+        returns,
+        null_handling="special",
+        side_effects=False,
+    )

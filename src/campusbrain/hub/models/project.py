@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import graphlib
 import hashlib
+import inspect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,13 +20,17 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from campusbrain.hub.models.python import PythonModel, python_models
+
 DIALECT = "duckdb"
 LAYERS = ("ods", "dwd", "dws", "ads")
 # Schemas that hold what ``hub sync`` wrote; a reference into them that is not a model is a source.
 SOURCE_SCHEMAS = frozenset({"ods", "meta"})
 MATERIALIZATIONS = ("full", "incremental")
 REQUIRED_FIELDS = ("name", "layer", "grain", "owner", "description", "materialized")
-OPTIONAL_FIELDS = ("unique_key", "incremental_by")
+OPTIONAL_FIELDS = ("unique_key", "incremental_by", "reconciles")
+# Reference tables the runner writes into every snapshot before the models run (seeds.py).
+SEED_SCHEMAS = frozenset({"std"})
 BUILTIN_MODELS = Path(__file__).parent
 
 _HEADER_LINE = re.compile(r"^--\s?(?P<key>[a-z_]+):\s*(?P<value>.*)$")
@@ -80,6 +85,10 @@ class Model:
     unique_key: tuple[str, ...] = ()
     incremental_by: str | None = None
     query: exp.Query = field(repr=False, compare=False, default_factory=exp.Select)
+    # ODS tables whose every row this model carries or lists in ``<name>_rejected``.
+    reconciles: tuple[tuple[str, str], ...] = ()
+    # Set for a model computed in Python (python.py); ``sql`` and ``query`` are then empty.
+    python: PythonModel | None = field(default=None, repr=False, compare=False)
 
     @property
     def schema(self) -> str:
@@ -92,11 +101,15 @@ class Model:
     @property
     def sql_hash(self) -> str:
         """Hash of the header and the SQL: an incremental model restarts from scratch when it changes."""
+        if self.python is not None:
+            return self.python.code_hash
         header = "|".join([self.materialized, ",".join(self.unique_key), self.incremental_by or ""])
         return hashlib.sha256((header + "\n" + self.sql).encode()).hexdigest()
 
     def references(self) -> list[tuple[str, str]]:
         """``(schema, table)`` of every table the query reads, CTE names excluded, in first-seen order."""
+        if self.python is not None:
+            return [_split_name(name) for name in self.python.reads]
         ctes = {cte.alias_or_name.lower() for cte in self.query.find_all(exp.CTE)}
         seen: dict[tuple[str, str], None] = {}
         for table in self.query.find_all(exp.Table):
@@ -116,6 +129,8 @@ class Project:
     order: tuple[str, ...]
     upstream: Mapping[str, frozenset[str]]
     sources: Mapping[str, frozenset[tuple[str, str]]]
+    # Built-in models left out because a source table they need is not in this college's ODS.
+    unavailable: Mapping[str, str] = field(default_factory=dict)
 
     def downstream_closure(self, names: Iterable[str]) -> set[str]:
         """The given models and everything that (transitively) reads them."""
@@ -208,6 +223,7 @@ def parse_model(path: Path, *, origin: str, folder_layer: str | None = None) -> 
     for column in (*unique_key, *([incremental_by] if incremental_by else [])):
         if "*" not in outputs and column.lower() not in outputs:
             raise ModelFileError(f"{path}: {column!r} is not an output column of the query")
+    reconciles = _reconciled_tables(path, header.get("reconciles", ""))
     return Model(
         name=name,
         layer=layer,
@@ -221,6 +237,51 @@ def parse_model(path: Path, *, origin: str, folder_layer: str | None = None) -> 
         unique_key=unique_key,
         incremental_by=incremental_by,
         query=query,
+        reconciles=reconciles,
+    )
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    schema, _, table = name.partition(".")
+    return schema.lower(), table
+
+
+def _reconciled_tables(path: Path, value: str) -> tuple[tuple[str, str], ...]:
+    """Parse ``reconciles: ods."a__b", ods."c__d"`` into ``(("ods", "a__b"), ("ods", "c__d"))``."""
+    tables: list[tuple[str, str]] = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        try:
+            table = exp.to_table(part, dialect=DIALECT)
+        except ParseError as error:
+            raise ModelFileError(f"{path}: reconciles: {part!r} is not a table name") from error
+        if table.db.lower() != "ods" or not table.name:
+            raise ModelFileError(
+                f'{path}: reconciles: {part!r} must name an ODS table, ods."<source>__<table>"'
+            )
+        tables.append(("ods", table.name))
+    return tuple(tables)
+
+
+def python_model(model: PythonModel) -> Model:
+    """The project's view of a Python model, so that planning treats it like any other."""
+    module = inspect.getmodule(model.run)
+    where = Path(module.__file__) if module is not None and module.__file__ else Path(model.name)
+    layer = model.layer
+    if layer not in LAYERS or layer == "ods":
+        raise ModelFileError(f"{where}: Python model {model.name!r} must be in dwd, dws or ads")
+    return Model(
+        name=model.name,
+        layer=layer,
+        grain=model.grain,
+        owner=model.owner,
+        description=model.description,
+        materialized="full",
+        sql="",
+        path=where,
+        origin="builtin",
+        python=model,
     )
 
 
@@ -231,7 +292,7 @@ def discover(college_models: Path | None, *, builtin: Path = BUILTIN_MODELS) -> 
     without forking the product; the built-in stays the default for every other college. Within one
     folder a name cannot repeat: it must equal ``<layer folder>.<file stem>``.
     """
-    models: dict[str, Model] = {}
+    models: dict[str, Model] = {name: python_model(m) for name, m in python_models().items()}
     for origin, root in (("builtin", builtin), ("college", college_models)):
         if root is None or not root.is_dir():
             continue
@@ -242,28 +303,49 @@ def discover(college_models: Path | None, *, builtin: Path = BUILTIN_MODELS) -> 
     return models
 
 
-def plan(models: Mapping[str, Model], source_tables: Iterable[tuple[str, str]]) -> Project:
+def plan(
+    models: Mapping[str, Model],
+    source_tables: Iterable[tuple[str, str]],
+    seed_tables: Iterable[tuple[str, str]] = (),
+) -> Project:
     """Resolve references, check layering, and order the models; raise on a missing table or a cycle.
 
-    ``source_tables`` are the ``(schema, table)`` pairs present in the ODS database. A name that is
-    both a model and an ODS table means the model: models are what the snapshot is made of.
+    ``source_tables`` are the ``(schema, table)`` pairs present in the ODS database; ``seed_tables``
+    the reference tables every snapshot starts with (``std.*``). A name that is both a model and an
+    ODS table means the model: models are what the snapshot is made of.
     """
+    seeds = {(schema.lower(), table.lower()) for schema, table in seed_tables}
     known_sources = {(schema.lower(), table) for schema, table in source_tables}
     known_sources_folded = {(schema, table.lower()) for schema, table in known_sources}
     by_name = {name.lower(): name for name in models}
+    # Extra tables a Python model makes are read through it: reading one depends on the model.
+    for model in models.values():
+        if model.python is not None:
+            for extra in model.python.also_creates:
+                by_name.setdefault(extra.lower(), model.name)
     upstream: dict[str, frozenset[str]] = {}
     sources: dict[str, frozenset[tuple[str, str]]] = {}
+    unavailable: dict[str, str] = {}
     for model in models.values():
         deps: set[str] = set()
         reads: set[tuple[str, str]] = set()
         for schema, table in model.references():
             qualified = f"{schema}.{table}".lower()
             if qualified in by_name:
-                deps.add(by_name[qualified])
+                if by_name[qualified] != model.name:
+                    deps.add(by_name[qualified])
+            elif (schema, table.lower()) in seeds:
+                continue
             elif schema in SOURCE_SCHEMAS and (
                 (schema, table) in known_sources or (schema, table.lower()) in known_sources_folded
             ):
                 reads.add((schema, table))
+            elif model.origin == "builtin" and schema in SOURCE_SCHEMAS:
+                # A college without this source system (no 科研 system, say) simply does not get
+                # the built-in models for it; a college's own model must name real tables.
+                unavailable.setdefault(
+                    model.name, f"reads {schema}.{table}, which this college has not synced"
+                )
             else:
                 shown = f"{schema}.{table}" if schema else table
                 raise MissingReference(model.name, shown, model.path)
@@ -275,6 +357,16 @@ def plan(models: Mapping[str, Model], source_tables: Iterable[tuple[str, str]]) 
                 )
         upstream[model.name] = frozenset(deps)
         sources[model.name] = frozenset(reads)
+    changed = True
+    while changed:
+        changed = False
+        for name, needs in upstream.items():
+            if name not in unavailable and needs & unavailable.keys():
+                unavailable[name] = f"reads {min(needs & unavailable.keys())}, which cannot be built here"
+                changed = True
+    models = {name: model for name, model in models.items() if name not in unavailable}
+    upstream = {name: deps for name, deps in upstream.items() if name not in unavailable}
+    sources = {name: reads for name, reads in sources.items() if name not in unavailable}
     sorter = graphlib.TopologicalSorter({name: sorted(deps) for name, deps in upstream.items()})
     try:
         # Sorting ready nodes gives the same order on every run, which makes progress output and
@@ -288,4 +380,6 @@ def plan(models: Mapping[str, Model], source_tables: Iterable[tuple[str, str]]) 
     except graphlib.CycleError as error:
         cycle = list(error.args[1])
         raise CycleError(cycle) from error
-    return Project(models=dict(models), order=tuple(order), upstream=upstream, sources=sources)
+    return Project(
+        models=dict(models), order=tuple(order), upstream=upstream, sources=sources, unavailable=unavailable
+    )

@@ -32,6 +32,7 @@ from campusbrain.hub.models.lineage import ColumnLineage, model_lineage
 from campusbrain.hub.models.project import (
     DIALECT,
     LAYERS,
+    SEED_SCHEMAS,
     SOURCE_SCHEMAS,
     Model,
     ModelError,
@@ -39,6 +40,8 @@ from campusbrain.hub.models.project import (
     discover,
     plan,
 )
+from campusbrain.hub.models.python import PythonModelContext
+from campusbrain.hub.models.seeds import create_seeds, register_functions, seed_tables
 from campusbrain.hub.paths import HubPaths
 from campusbrain.hub.warehouse import publish, read_published, record_build, remove_unpublished, snapshot_path
 
@@ -164,11 +167,25 @@ def _run_model(
     project: Project,
     *,
     reuse: str | None,
+    python_context: PythonModelContext | None = None,
 ) -> tuple[str, int]:
     """Materialize one model; ``reuse`` is ``copy`` or ``incremental`` when the previous table is usable."""
     target = _table(model.schema, model.table)
     previous = _table(model.schema, model.table, PREVIOUS_ALIAS)
+    if model.python is not None and reuse != "copy":
+        assert python_context is not None
+        model.python.run(python_context)
+        return "built", _count(con, target)
     if reuse == "copy":
+        if model.python is not None:
+            for extra in model.python.also_creates:
+                schema, _, table = extra.partition(".")
+                engine.run(
+                    con,
+                    _create_table_as(
+                        _table(schema, table), exp.select("*").from_(_table(schema, table, PREVIOUS_ALIAS))
+                    ),
+                )
         engine.run(con, _create_table_as(target, exp.select("*").from_(previous)))
         action = "copied"
     elif reuse == "incremental":
@@ -244,6 +261,14 @@ BUILDS_COLUMNS = (
     ("rows_per_model", "JSON"),
     ("error", "VARCHAR"),
 )
+RECONCILIATION_COLUMNS = (
+    ("ods_table", "VARCHAR"),
+    ("model", "VARCHAR"),
+    ("ods_rows", "BIGINT"),
+    ("model_rows", "BIGINT"),
+    ("rejected_rows", "BIGINT"),
+    ("unaccounted_rows", "BIGINT"),
+)
 SOURCE_TABLES_COLUMNS = (
     ("source_table", "VARCHAR"),
     ("row_count", "BIGINT"),
@@ -281,6 +306,43 @@ def _source_freshness(
     return rows
 
 
+def _reconciliation(
+    con: engine.Connection,
+    project: Project,
+    runs: dict[str, ModelRun],
+    schema: dict[str, dict[str, dict[str, str]]],
+) -> list[tuple[object, ...]]:
+    """Per ODS table: its rows against the rows its DWD model carries plus the rows it rejected.
+
+    Counts only, so every build can afford it; ``reconcile.py`` checks row by row in tests. A
+    model reconciling several ODS tables (one per year, say) is compared against their sum, and an
+    ODS table no model reconciles is listed with no model so that it shows up as a gap.
+    """
+    owner: dict[str, str] = {}
+    for model in project.models.values():
+        for _db, table in model.reconciles:
+            owner[table.lower()] = model.name
+    by_model: dict[str, list[str]] = {}
+    for table in sorted(schema.get("ods", {})):
+        by_model.setdefault(owner.get(table.lower(), ""), []).append(table)
+    rows: list[tuple[object, ...]] = []
+    for model_name, tables in sorted(by_model.items()):
+        counts = {table: _count(con, _table("ods", table, ODS_ALIAS)) for table in tables}
+        if not model_name:
+            rows.extend((f"ods.{table}", None, n, None, None, n) for table, n in counts.items())
+            continue
+        run = runs.get(model_name)
+        rejected_run = runs.get(f"{model_name}_rejected")
+        carried = run.rows if run is not None and run.action != "skipped" else None
+        rejected = rejected_run.rows if rejected_run is not None else 0
+        total = sum(counts.values())
+        unaccounted = None if carried is None else total - carried - rejected
+        rows.append(
+            (", ".join(f"ods.{t}" for t in tables), model_name, total, carried, rejected, unaccounted)
+        )
+    return rows
+
+
 def _write_metadata(
     con: engine.Connection,
     project: Project,
@@ -289,6 +351,7 @@ def _write_metadata(
     build_row: tuple[object, ...],
     has_previous: bool,
     sources: list[tuple[object, ...]],
+    reconciliation: list[tuple[object, ...]] | None = None,
 ) -> None:
     engine.run(con, _render(exp.Create(this=exp.to_identifier(META_SCHEMA), kind="SCHEMA", exists=True)))
     models = _create_meta_table(con, "models", MODELS_COLUMNS)
@@ -326,6 +389,9 @@ def _write_metadata(
         LINEAGE_COLUMNS,
         [(e.model, e.column, e.source_table, e.source_column, e.transform) for e in lineage],
     )
+    if reconciliation is not None:
+        table = _create_meta_table(con, "reconciliation", RECONCILIATION_COLUMNS)
+        _insert_rows(con, table, RECONCILIATION_COLUMNS, reconciliation)
     source_tables = _create_meta_table(con, "source_tables", SOURCE_TABLES_COLUMNS)
     _insert_rows(con, source_tables, SOURCE_TABLES_COLUMNS, sources)
     builds = _create_meta_table(con, "builds", BUILDS_COLUMNS)
@@ -356,6 +422,7 @@ def load_project(home: Path) -> Project:
     return plan(
         discover(paths.college_models),
         [(schema, table) for schema, tables in ods.items() for table in tables],
+        seed_tables(),
     )
 
 
@@ -392,7 +459,9 @@ def build(
         ):
             raise NoODS(f"no ODS at {paths.ods}: run `campusbrain hub sync` before `hub build`")
         ods = _ods_tables(paths)
-        project = plan(models, [(schema, table) for schema, tables in ods.items() for table in tables])
+        project = plan(
+            models, [(schema, table) for schema, tables in ods.items() for table in tables], seed_tables()
+        )
         if select:
             unknown = sorted(set(select) - set(project.models))
             if unknown:
@@ -446,15 +515,28 @@ def _build_snapshot(
             previous_hashes = _previous_hashes(con)
         for layer in LAYERS:
             engine.run(con, _render(exp.Create(this=exp.to_identifier(layer), kind="SCHEMA", exists=True)))
+        create_seeds(con, paths.home)
+        register_functions(con)
         schema: dict[str, dict[str, dict[str, str]]] = (
             {db: dict(tables) for db, tables in engine.catalog_columns(con, ODS_ALIAS).items()}
             if paths.ods.exists()
             else {}
         )
         schema = {db: tables for db, tables in schema.items() if db in SOURCE_SCHEMAS}
+        own_catalog = engine.current_catalog(con)
+        for seed_schema in SEED_SCHEMAS:
+            schema[seed_schema] = dict(engine.catalog_columns(con, own_catalog).get(seed_schema, {}))
+        previous_tables = (
+            frozenset(
+                f"{db}.{table}".lower()
+                for db, tables in engine.catalog_columns(con, PREVIOUS_ALIAS).items()
+                for table in tables
+            )
+            if has_previous
+            else frozenset()
+        )
         blocked: set[str] = set()
         recomputed: set[str] = set()
-        own_catalog = engine.current_catalog(con)
         bar = tqdm(project.order, desc="hub build", unit="model", disable=not progress)
         for name in bar:
             current = name
@@ -479,7 +561,19 @@ def _build_snapshot(
             else:
                 reuse = None
             began = time.perf_counter()
-            action, rows = _run_model(con, model, project, reuse=reuse)
+            python_context = (
+                PythonModelContext(
+                    con=con,
+                    build_id=build_id,
+                    home=paths.home,
+                    target=name,
+                    has_previous=has_previous,
+                    previous_tables=previous_tables,
+                )
+                if model.python is not None
+                else None
+            )
+            action, rows = _run_model(con, model, project, reuse=reuse, python_context=python_context)
             if upstream_blocked:
                 action = "kept"
             elif action != "copied":
@@ -493,9 +587,17 @@ def _build_snapshot(
                 seconds=round(time.perf_counter() - began, 3),
             )
             context.runs[name] = run
-            columns = engine.catalog_columns(con, own_catalog).get(model.schema, {}).get(model.table, {})
+            own_tables = engine.catalog_columns(con, own_catalog)
+            columns = own_tables.get(model.schema, {}).get(model.table, {})
             schema.setdefault(model.schema, {})[model.table] = columns
-            lineage.extend(model_lineage(model, schema, list(columns)))
+            if model.python is None:
+                lineage.extend(model_lineage(model, schema, list(columns)))
+            else:
+                for extra in model.python.also_creates:
+                    extra_schema, _, extra_table = extra.partition(".")
+                    schema.setdefault(extra_schema, {})[extra_table] = own_tables.get(extra_schema, {}).get(
+                        extra_table, {}
+                    )
             for hook in hooks:
                 if not hook(context, model, run) and not upstream_blocked:
                     blocked.add(name)
@@ -512,7 +614,8 @@ def _build_snapshot(
             None,
         )
         sources = _source_freshness(con, project, schema) if paths.ods.exists() else []
-        _write_metadata(con, project, context.runs, lineage, build_row, has_previous, sources)
+        reconciliation = _reconciliation(con, project, context.runs, schema) if paths.ods.exists() else None
+        _write_metadata(con, project, context.runs, lineage, build_row, has_previous, sources, reconciliation)
         for alias, attached in ((ODS_ALIAS, paths.ods.exists()), (PREVIOUS_ALIAS, has_previous)):
             if attached:
                 engine.detach(con, alias)
