@@ -6,7 +6,11 @@
 --   in campus local time (Asia/Shanghai, as the terminals record them), transaction type and
 --   wallet named. 冲正 rows are flagged is_reversal and point at the row they reverse
 --   (YJYLSH); the reversed purchase is flagged is_reversed, so sums "net of reversals" drop
---   both. Values that do not parse become NULL here; quality checks report them.
+--   both. Values that do not parse become NULL here; quality checks report them. card_known is
+--   false for a transaction of a card with no account in dwd.card_account (an orphan: kept,
+--   flagged). export_count > 1 marks a transaction exported more than once; the copies not kept
+--   are listed by dwd.card_transaction_rejected, which looks only at those.
+-- reconciles: ods."yikatong__transactions"
 -- materialized: full
 
 WITH loaded AS (
@@ -22,6 +26,7 @@ WITH loaded AS (
         CAST(TRY_CAST(TRIM(JE) AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(16, 2)) AS amount_yuan,
         NULLIF(TRIM(YJYLSH), '') AS YJYLSH,
         _batch_id,
+        _source,
         _source_row,
         _loaded_at
     FROM ods."yikatong__transactions"
@@ -32,7 +37,7 @@ repeated AS (
     SELECT JYLSH FROM loaded WHERE JYLSH IS NOT NULL GROUP BY JYLSH HAVING COUNT(*) > 1
 ),
 transactions AS (
-    SELECT l.*
+    SELECT l.*, 1 AS export_count
     FROM loaded AS l
     WHERE l.JYLSH IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.JYLSH = l.JYLSH)
     UNION ALL
@@ -40,9 +45,10 @@ transactions AS (
     FROM (
         SELECT
             l.*,
+            COUNT(*) OVER (PARTITION BY l.JYLSH) AS export_count,
             ROW_NUMBER() OVER (
                 PARTITION BY l.JYLSH
-                ORDER BY l._loaded_at DESC, l._batch_id DESC, l._source_row DESC
+                ORDER BY l._loaded_at DESC, l._batch_id DESC, l._source DESC, l._source_row DESC
             ) AS load_rank
         FROM loaded AS l
         WHERE EXISTS (SELECT 1 FROM repeated AS r WHERE r.JYLSH = l.JYLSH)
@@ -53,13 +59,12 @@ reversed AS (
     SELECT DISTINCT YJYLSH AS JYLSH FROM transactions WHERE JYLX = '211' AND YJYLSH IS NOT NULL
 ),
 tx_type AS (
-    SELECT NULLIF(TRIM(JYLX), '') AS JYLX, ANY_VALUE(NULLIF(TRIM(JYLXMC), '')) AS JYLXMC
-    FROM ods."yikatong__tx_type"
-    GROUP BY 1
+    SELECT JYLX, JYLXMC FROM dwd.card_transaction_type
 )
 SELECT
     t.JYLSH,
     t.CARDNO,
+    account.CARDNO IS NOT NULL AS card_known,
     t.transacted_at,
     CAST(t.transacted_at AS DATE) AS transaction_date,
     t.SHOPID,
@@ -72,8 +77,11 @@ SELECT
     t.JYLX = '211' AS is_reversal,
     t.YJYLSH,
     reversed.JYLSH IS NOT NULL AS is_reversed,
+    t.export_count,
     t._batch_id,
+    t._source,
     t._source_row
 FROM transactions AS t
 LEFT JOIN reversed ON reversed.JYLSH = t.JYLSH
 LEFT JOIN tx_type ON tx_type.JYLX = t.JYLX
+LEFT JOIN dwd.card_account AS account ON account.CARDNO = t.CARDNO

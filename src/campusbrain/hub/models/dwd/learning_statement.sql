@@ -1,0 +1,110 @@
+-- name: dwd.learning_statement
+-- layer: dwd
+-- grain: one row per xAPI statement (statement id); a statement delivered twice is kept once
+-- owner: 002 教务处
+-- description: 学在望湖 learning-platform xAPI statements, with what the summaries need taken out
+--   of the statement JSON once, here: the actor key (account name — the 学号 —, or the mbox of
+--   an actor without an account; dwd.person_link system 'xuexi'), the verb's short name
+--   (launched, experienced, completed, answered, passed, failed…), the course (the first
+--   grouping context activity), result duration in seconds, scaled score and success, and the
+--   time in campus local time (Asia/Shanghai). The JSON itself stays in the ODS.
+--   export_count > 1 marks a statement delivered more than once (the other copies are in
+--   dwd.learning_statement_rejected).
+-- reconciles: ods."xuexi__statements"
+-- materialized: full
+
+-- Almost every statement arrives once; only the ids delivered again are ranked (as in
+-- dwd.card_transaction: ranking every row sorts the whole table). The JSON is parsed after
+-- the duplicates are dropped, straight from the ODS, so the wide rows are never materialized.
+WITH repeated AS (
+    SELECT NULLIF(TRIM(id), '') AS statement_id
+    FROM ods."xuexi__statements"
+    WHERE NULLIF(TRIM(id), '') IS NOT NULL
+    GROUP BY 1
+    HAVING COUNT(*) > 1
+),
+statements AS (
+    SELECT o.*, 1 AS export_count
+    FROM ods."xuexi__statements" AS o
+    WHERE NULLIF(TRIM(o.id), '') IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.statement_id = NULLIF(TRIM(o.id), ''))
+    UNION ALL
+    SELECT * EXCLUDE (load_rank)
+    FROM (
+        SELECT
+            o.*,
+            COUNT(*) OVER (PARTITION BY NULLIF(TRIM(o.id), '')) AS export_count,
+            ROW_NUMBER() OVER (
+                PARTITION BY NULLIF(TRIM(o.id), '')
+                ORDER BY o._loaded_at DESC, o._batch_id DESC, o._source DESC, o._source_row DESC
+            ) AS load_rank
+        FROM ods."xuexi__statements" AS o
+        WHERE EXISTS (SELECT 1 FROM repeated AS r WHERE r.statement_id = NULLIF(TRIM(o.id), ''))
+    ) AS ranked
+    WHERE load_rank = 1
+),
+extracted AS (
+    SELECT
+        NULLIF(TRIM(s.id), '') AS statement_id,
+        NULLIF(TRIM(s.verb_id), '') AS verb_id,
+        NULLIF(TRIM(s.object_id), '') AS object_id,
+        TRY_CAST(NULLIF(TRIM(s.timestamp), '') AS TIMESTAMPTZ) AT TIME ZONE 'Asia/Shanghai' AS stated_at,
+        -- One parse of the JSON for all the paths (the list form of json_extract_string).
+        JSON_EXTRACT_STRING(
+            s.statement,
+            [
+                '$.actor.account.name',
+                '$.actor.mbox',
+                '$.result.duration',
+                '$.result.score.scaled',
+                '$.result.success',
+                '$.context.contextActivities.grouping[0].id'
+            ]
+        ) AS paths,
+        s.export_count,
+        s._batch_id,
+        s._source,
+        s._source_row
+    FROM statements AS s
+),
+typed AS (
+    SELECT
+        e.* EXCLUDE (paths),
+        COALESCE(NULLIF(e.paths[1], ''), NULLIF(e.paths[2], '')) AS actor_key,
+        e.paths[1] IS NOT NULL AS actor_has_account,
+        e.paths[6] AS course_id,
+        e.paths[3] AS duration_raw,
+        TRY_CAST(e.paths[4] AS DOUBLE) AS score_scaled,
+        TRY_CAST(e.paths[5] AS BOOLEAN) AS success
+    FROM extracted AS e
+)
+SELECT
+    statement_id,
+    actor_key,
+    actor_has_account,
+    verb_id,
+    REGEXP_EXTRACT(verb_id, '([^/#]+)$', 1) AS verb,
+    object_id,
+    course_id,
+    stated_at,
+    CAST(stated_at AS DATE) AS stated_on,
+    -- An ISO 8601 duration; one that does not parse is NULL, not 0. Whole minutes (PT31M) are
+    -- nearly all of them and take the cheap path; a regular expression per row would cost more
+    -- than the JSON parse.
+    CASE
+        WHEN duration_raw LIKE 'PT%M' AND TRY_CAST(duration_raw[3:-2] AS INTEGER) IS NOT NULL
+            THEN TRY_CAST(duration_raw[3:-2] AS INTEGER) * 60.0
+        WHEN REGEXP_FULL_MATCH(duration_raw, 'P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?')
+            AND duration_raw NOT IN ('P', 'PT')
+            THEN COALESCE(TRY_CAST(REGEXP_EXTRACT(duration_raw, '(\d+)D', 1) AS DOUBLE), 0) * 86400
+                + COALESCE(TRY_CAST(REGEXP_EXTRACT(duration_raw, '(\d+)H', 1) AS DOUBLE), 0) * 3600
+                + COALESCE(TRY_CAST(REGEXP_EXTRACT(duration_raw, 'T(?:\d+H)?(\d+)M', 1) AS DOUBLE), 0) * 60
+                + COALESCE(TRY_CAST(REGEXP_EXTRACT(duration_raw, '([\d.]+)S', 1) AS DOUBLE), 0)
+    END AS duration_seconds,
+    score_scaled,
+    success,
+    export_count,
+    _batch_id,
+    _source,
+    _source_row
+FROM typed

@@ -1,0 +1,27 @@
+-- name: dwd.research_project_rejected
+-- layer: dwd
+-- grain: one row per ODS row of projects that dwd.research_project does not carry
+-- owner: 007 科研与社会服务处
+-- description: 科研项目 rows left out of dwd.research_project, with the reason: a second export of the
+--   same 项目编号 (duplicate_row: the latest load is kept) or a row without 项目编号 (missing_key).
+-- materialized: full
+
+WITH loaded AS (
+    SELECT
+        NULLIF(TRIM("项目编号"), '') AS record_key,
+        _batch_id,
+        _source,
+        _source_row,
+        ROW_NUMBER() OVER (
+            PARTITION BY TRIM("项目编号")
+            ORDER BY _loaded_at DESC, _batch_id DESC, _source DESC, _source_row DESC
+        ) AS load_rank
+    FROM ods."keyan__projects"
+)
+SELECT
+    _batch_id,
+    _source,
+    _source_row,
+    CASE WHEN record_key IS NULL THEN 'missing_key 项目编号缺失' ELSE 'duplicate_row 重复导出' END AS reason
+FROM loaded
+WHERE load_rank > 1 OR record_key IS NULL
