@@ -6,7 +6,9 @@
 --   purchase it reverses both drop out). canteen_meals counts meals, not swipes: each day has
 --   at most one 早餐 (before 10:00), 午餐 (before 15:00) and 晚餐 at 餐饮 merchants. Canteen
 --   spend is kept apart from other spend (商超, 洗浴, 其他); top-ups and 补助 are money in.
---   The key is the card account; the golden person_id is joined in by identity resolution.
+--   The key is the card account; person_id is its golden person (dwd.person_link, system
+--   'yikatong'), NULL for a card with no account or not linked; dws.card_meal_person_month sums
+--   a person's accounts.
 -- materialized: full
 
 WITH purchases AS (
@@ -29,16 +31,24 @@ WITH purchases AS (
       AND t.transacted_at IS NOT NULL
       AND NOT t.is_reversal
       AND NOT t.is_reversed
+),
+monthly AS (
+    SELECT
+        CARDNO,
+        month,
+        COUNT(DISTINCT meal_of_month) FILTER (WHERE JYLX = '210' AND is_canteen) AS canteen_meals,
+        COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND is_canteen), 0) AS canteen_spend_yuan,
+        COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND NOT is_canteen), 0) AS other_spend_yuan,
+        COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210'), 0) AS total_spend_yuan,
+        COUNT(*) FILTER (WHERE JYLX = '210') AS purchases,
+        COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '110'), 0) AS recharge_yuan,
+        COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '120'), 0) AS subsidy_yuan
+    FROM purchases
+    GROUP BY CARDNO, month
+),
+linked AS (
+    SELECT record_key AS CARDNO, person_id FROM dwd.person_link WHERE system = 'yikatong'
 )
-SELECT
-    CARDNO,
-    month,
-    COUNT(DISTINCT meal_of_month) FILTER (WHERE JYLX = '210' AND is_canteen) AS canteen_meals,
-    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND is_canteen), 0) AS canteen_spend_yuan,
-    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210' AND NOT is_canteen), 0) AS other_spend_yuan,
-    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '210'), 0) AS total_spend_yuan,
-    COUNT(*) FILTER (WHERE JYLX = '210') AS purchases,
-    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '110'), 0) AS recharge_yuan,
-    COALESCE(SUM(amount_yuan) FILTER (WHERE JYLX = '120'), 0) AS subsidy_yuan
-FROM purchases
-GROUP BY CARDNO, month
+SELECT m.CARDNO, p.person_id, m.* EXCLUDE (CARDNO)
+FROM monthly AS m
+LEFT JOIN linked AS p ON p.CARDNO = m.CARDNO
