@@ -258,10 +258,20 @@ def test_codes_outside_the_standard_stay_unmapped_and_visible(
             warehouse, "SELECT BYJ, XH, BYQXDM, BYQXDM_source, is_placed FROM dwd.graduate_destination"
         )
     }
+    # A word that is the official name of a 去向 (自由职业) maps to its code; any other stays unmapped.
+    official = dict(_rows(warehouse, "SELECT name, code FROM std.code_value WHERE code_system = 'BYQX'"))
+    planted = 0
     for year in (2024, 2025, 2026):
         for d in _planted(manifest, "jiuye", f"JY_BYS_{year}", "code_outside_standard"):
             word = d["detail"].split()[-1]
-            assert destinations[(year, d["key"])] == (None, word, None)
+            code = official.get(word)
+            assert destinations[(year, d["key"])] == (
+                code,
+                word,
+                None if code is None else code not in ("70", "65"),
+            )
+            planted += code is None
+    assert planted
 
 
 @pytest.mark.parametrize(
@@ -405,3 +415,32 @@ def test_grades_keep_orphan_courses_flagged(manifest: dict[str, Any], warehouse:
     assert planted <= flagged
     # The 补考/重修 rows of a planted grade (cj_id + B/C) repeat its course code.
     assert {k.rstrip("BC") for k in flagged} == planted
+
+
+def test_orphan_leave_requests_are_flagged(manifest: dict[str, Any], warehouse: engine.Connection) -> None:
+    planted = {d["key"] for d in _planted(manifest, "xuegong", "T_XG_QJXX", "orphan_reference")}
+    assert planted
+    flagged = {k for (k,) in _rows(warehouse, "SELECT WID FROM dwd.leave_request WHERE student_missing")}
+    assert flagged == planted
+
+
+def test_full_width_values_are_normalized(manifest: dict[str, Any], warehouse: engine.Connection) -> None:
+    check_ins = {
+        r[0]: r[1:] for r in _rows(warehouse, "SELECT KSH, XH, XH_source FROM dwd.enrolment_check_in")
+    }
+    planted = _planted(manifest, "zhaosheng", "ZS_BD", "fullwidth_digits")
+    assert planted
+    for d in planted:
+        xh, source = check_ins[d["key"]]
+        assert xh != source and xh.isascii() and xh.isdigit() and len(xh) == len(source), d
+    affairs = {
+        r[0]: r[1:] for r in _rows(warehouse, "SELECT WID, SFZJH, id_problem, LXDH FROM dwd.student_affairs")
+    }
+    planted = _planted(manifest, "xuegong", "T_XG_XSJBXX", "fullwidth_digits")
+    assert planted
+    for d in planted:
+        number, problem, phone = affairs[d["key"]]
+        if d["detail"] == "SFZJH":
+            assert number.isascii() and problem is None, d
+        else:
+            assert phone is None or (phone.isascii() and phone.isdigit() and len(phone) == 11), d
