@@ -70,7 +70,9 @@ def test_hub_commands_sync_build_status_and_query(tmp_path: Path, capsys: pytest
     assert built["status"] == "published" or built["snapshot"]
 
     assert cli.main(["hub", "status", "--home", home, "--json"]) == 0
-    sources = {s["source"]: s for s in json.loads(capsys.readouterr().out)}
+    status = json.loads(capsys.readouterr().out)
+    sources = {s["source"]: s for s in status["sources"]}
+    assert {"mapping_coverage", "reconciliation"} <= status.keys()
     assert sources["yikatong"]["rows"] > 0 and sources["yikatong"]["last_sync"]
 
     assert (

@@ -289,25 +289,62 @@ def cmd_hub_build(args: argparse.Namespace) -> int:
 
 
 def cmd_hub_status(args: argparse.Namespace) -> int:
+    from .hub.coverage import mapping_coverage, reconciliation
     from .hub.sync import status
 
-    sources = status(_home(args))
+    home = _home(args)
+    sources = status(home)
+    coverage = mapping_coverage(home)
+    reconciled = reconciliation(home)
     if args.json:
-        print(json.dumps(_jsonable(sources), ensure_ascii=False, indent=1))
-    else:
+        document = {"sources": sources, "mapping_coverage": coverage, "reconciliation": reconciled}
+        print(json.dumps(_jsonable(document), ensure_ascii=False, indent=1))
+        return 0
+    _print_table(
+        ["source", "title", "last sync", "rows", "freshness", "last error"],
+        [
+            [
+                s.source,
+                s.title,
+                s.last_sync.isoformat(timespec="seconds") if s.last_sync else "—",
+                s.rows,
+                s.freshness,
+                s.last_error or "",
+            ]
+            for s in sources
+        ],
+    )
+    if coverage:
+        print("\n代码映射覆盖率 mapping coverage (published build; unmapped values: std.unmapped_value)")
         _print_table(
-            ["source", "title", "last sync", "rows", "freshness", "last error"],
+            ["source", "table", "field", "code system", "rows", "mapped", "coverage", "unmapped values"],
             [
                 [
-                    s.source,
-                    s.title,
-                    s.last_sync.isoformat(timespec="seconds") if s.last_sync else "—",
-                    s.rows,
-                    s.freshness,
-                    s.last_error or "",
+                    c.source,
+                    c.table,
+                    c.field,
+                    c.code_system,
+                    c.rows,
+                    c.mapped_rows,
+                    "—" if c.coverage is None else f"{c.coverage:.1%}",
+                    c.unmapped_values,
                 ]
-                for s in sources
+                for c in coverage
             ],
+        )
+    gaps = [r for r in reconciled if r.model is None or r.unaccounted_rows]
+    if gaps:
+        print("\n未对账 ODS rows not accounted for in DWD (no model, or rows neither carried nor rejected)")
+        _print_table(
+            ["ODS table", "model", "ODS rows", "DWD rows", "rejected", "unaccounted"],
+            [
+                [r.ods_table, r.model or "—", r.ods_rows, r.model_rows, r.rejected_rows, r.unaccounted_rows]
+                for r in gaps
+            ],
+        )
+    elif reconciled:
+        print(
+            f"\n对账 reconciliation: every row of {len(reconciled)} ODS table groups is in DWD or rejected with a reason"
         )
     return 0
 

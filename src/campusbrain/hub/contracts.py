@@ -148,3 +148,29 @@ class QueryResult:
     database: Path
     build_id: str | None
     truncated: bool = False
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    """How much of one coded source field the crosswalks map to its national code system."""
+
+    source: str
+    table: str
+    field: str
+    code_system: str
+    rows: int
+    mapped_rows: int
+    coverage: float | None
+    unmapped_values: int
+
+
+@dataclass(frozen=True)
+class TableReconciliation:
+    """ODS rows of one source table (or a model's group of them) against what the DWD layer holds."""
+
+    ods_table: str
+    model: str | None
+    ods_rows: int
+    model_rows: int | None
+    rejected_rows: int | None
+    unaccounted_rows: int | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from campusbrain.hub.identity import records as _records  # noqa: F401  (registers dwd.person_record)
 from campusbrain.hub.identity.resolve import resolve
 from campusbrain.hub.models.python import PythonModel, PythonModelContext, register_python_model
 

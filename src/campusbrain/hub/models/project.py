@@ -109,7 +109,7 @@ class Model:
     def references(self) -> list[tuple[str, str]]:
         """``(schema, table)`` of every table the query reads, CTE names excluded, in first-seen order."""
         if self.python is not None:
-            return [_split_name(name) for name in self.python.reads]
+            return [_split_name(name) for name in (*self.python.reads, *self.python.optional_reads)]
         ctes = {cte.alias_or_name.lower() for cte in self.query.find_all(exp.CTE)}
         seen: dict[tuple[str, str], None] = {}
         for table in self.query.find_all(exp.Table):
@@ -340,6 +340,8 @@ def plan(
                 (schema, table) in known_sources or (schema, table.lower()) in known_sources_folded
             ):
                 reads.add((schema, table))
+            elif model.python is not None and qualified in {r.lower() for r in model.python.optional_reads}:
+                continue
             elif model.origin == "builtin" and schema in SOURCE_SCHEMAS:
                 # A college without this source system (no 科研 system, say) simply does not get
                 # the built-in models for it; a college's own model must name real tables.
@@ -357,13 +359,26 @@ def plan(
                 )
         upstream[model.name] = frozenset(deps)
         sources[model.name] = frozenset(reads)
+    optional = {
+        name: {by_name.get(read.lower(), read) for read in model.python.optional_reads}
+        for name, model in models.items()
+        if model.python is not None and model.python.optional_reads
+    }
     changed = True
     while changed:
         changed = False
         for name, needs in upstream.items():
-            if name not in unavailable and needs & unavailable.keys():
-                unavailable[name] = f"reads {min(needs & unavailable.keys())}, which cannot be built here"
+            if name in unavailable:
+                continue
+            required = needs - optional.get(name, set())
+            missing = set(required & unavailable.keys())
+            if not missing and name in optional and not (optional[name] & needs) - unavailable.keys():
+                missing = set(optional[name])
+            if missing:
+                unavailable[name] = f"reads {min(missing)}, which cannot be built here"
                 changed = True
+    # What a model may do without is simply not an input where it is unavailable.
+    upstream = {name: frozenset(needs - unavailable.keys()) for name, needs in upstream.items()}
     models = {name: model for name, model in models.items() if name not in unavailable}
     upstream = {name: deps for name, deps in upstream.items() if name not in unavailable}
     sources = {name: reads for name, reads in sources.items() if name not in unavailable}

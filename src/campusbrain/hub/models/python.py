@@ -40,6 +40,12 @@ class PythonModelContext:
     target: str
     has_previous: bool
     previous_tables: frozenset[str] = frozenset()
+    # Tables of this snapshot, as ``schema.table`` in lower case, when the model started.
+    present_tables: frozenset[str] = frozenset()
+
+    def has_table(self, name: str) -> bool:
+        """Whether this snapshot holds ``name`` (an optional input a college may not have)."""
+        return name.lower() in self.present_tables
 
     def table(self, name: str) -> exp.Table:
         """A model, ``std`` or output table of this snapshot, by ``schema.table`` name."""
@@ -75,7 +81,11 @@ PythonRun = Callable[[PythonModelContext], None]
 
 @dataclass(frozen=True)
 class PythonModel:
-    """A model whose table is made by ``run``; ``reads`` are ``schema.table`` names it reads."""
+    """A model whose table is made by ``run``; ``reads`` are ``schema.table`` names it reads.
+
+    ``optional_reads`` are inputs it uses when the college has them (one per source system, say):
+    the model is built from whichever exist, and left out only when none does.
+    """
 
     name: str
     grain: str
@@ -84,6 +94,7 @@ class PythonModel:
     reads: tuple[str, ...]
     run: PythonRun = field(compare=False, repr=False)
     also_creates: tuple[str, ...] = ()
+    optional_reads: tuple[str, ...] = ()
 
     @property
     def layer(self) -> str:

@@ -41,7 +41,7 @@ from campusbrain.hub.models.project import (
     plan,
 )
 from campusbrain.hub.models.python import PythonModelContext
-from campusbrain.hub.models.seeds import create_seeds, register_functions, seed_tables
+from campusbrain.hub.models.seeds import create_mapping_reports, create_seeds, register_functions, seed_tables
 from campusbrain.hub.paths import HubPaths
 from campusbrain.hub.warehouse import publish, read_published, record_build, remove_unpublished, snapshot_path
 
@@ -523,6 +523,8 @@ def _build_snapshot(
             else {}
         )
         schema = {db: tables for db, tables in schema.items() if db in SOURCE_SCHEMAS}
+        if paths.ods.exists():
+            create_mapping_reports(con, paths.home, ODS_ALIAS, {t.lower() for t in schema.get("ods", {})})
         own_catalog = engine.current_catalog(con)
         for seed_schema in SEED_SCHEMAS:
             schema[seed_schema] = dict(engine.catalog_columns(con, own_catalog).get(seed_schema, {}))
@@ -569,6 +571,11 @@ def _build_snapshot(
                     target=name,
                     has_previous=has_previous,
                     previous_tables=previous_tables,
+                    present_tables=frozenset(
+                        f"{db}.{table}".lower()
+                        for db, tables in engine.catalog_columns(con, own_catalog).items()
+                        for table in tables
+                    ),
                 )
                 if model.python is not None
                 else None

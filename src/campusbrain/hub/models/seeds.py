@@ -134,3 +134,36 @@ def register_functions(con: engine.Connection) -> list[str]:
     for function in SQL_FUNCTIONS:
         engine.create_function(con, function.name, function.function, function.parameters, function.returns)
     return [function.name for function in SQL_FUNCTIONS]
+
+
+def create_mapping_reports(
+    con: engine.Connection, home: Path, ods_catalog: str, ods_tables: set[str]
+) -> None:
+    """Write ``std.unmapped_value`` (the queue of source values no crosswalk maps, with row counts)
+    and ``std.mapping_coverage`` (per bound field: rows, mapped rows, coverage) into the snapshot.
+
+    Only fields whose ODS table exists are measured: a configured but never synced source has no
+    values to map yet.
+    """
+    from campusbrain.hub.standards.crosswalks import (
+        FieldBinding,
+        field_bindings,
+        mapping_coverage,
+        unmapped_values,
+    )
+
+    bindings = [b for b in field_bindings(home) if b.ods_table_name.lower() in ods_tables]
+
+    def ods_table(binding: FieldBinding) -> exp.Table:
+        return exp.table_(
+            exp.to_identifier(binding.ods_table_name, quoted=True),
+            db=exp.to_identifier("ods", quoted=True),
+            catalog=exp.to_identifier(ods_catalog, quoted=True),
+        )
+
+    crosswalk = _table("crosswalk")
+    for table, query in (
+        ("unmapped_value", unmapped_values(bindings, crosswalk, ods_table)),
+        ("mapping_coverage", mapping_coverage(bindings, crosswalk, ods_table)),
+    ):
+        engine.run(con, exp.Create(this=_table(table), kind="TABLE", expression=query).sql(DIALECT))
