@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlglot
 from sqlglot import exp
 
 from campusbrain.hub.engine import duckdb as engine
 from campusbrain.hub.models.python import PREVIOUS_CATALOG, PythonModelContext
 from campusbrain.hub.paths import HubPaths
 from campusbrain.hub.standards.cleaning import SQL_FUNCTIONS
+from campusbrain.hub.warehouse import read_published
 
-PERSON_RECORD_SQL = Path(__file__).parents[3] / "src/campusbrain/hub/models/dwd/person_record.sql"
 IDENTITY_TABLES = ("person_link", "person", "person_review", "person_id_registry")
 
 
@@ -35,16 +34,20 @@ def _connect(path: Path, ods: Path | None) -> engine.Connection:
 
 
 @pytest.fixture(scope="session")
-def demo_person_records(synced_demo_college: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file holding ``dwd.person_record`` of the shared 600-student demo college."""
+def demo_person_records(built_demo_college: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file holding ``dwd.person_record`` of the shared 600-student demo college, as
+    the build made it (the per-system ``dwd.person_source_*`` models unioned and normalized)."""
+    published = read_published(HubPaths(built_demo_college))
+    assert published is not None
     path = tmp_path_factory.mktemp("identity") / "person_record.duckdb"
-    con = _connect(path, HubPaths(synced_demo_college).ods)
-    tree = sqlglot.parse_one(PERSON_RECORD_SQL.read_text(encoding="utf-8"), dialect="duckdb")
-    for table in tree.find_all(exp.Table):
-        if table.db == "ods":
-            table.set("catalog", exp.to_identifier("ods_source"))
-    engine.run(con, "CREATE TABLE dwd.person_record AS " + tree.sql(dialect="duckdb"))
-    engine.detach(con, "ods_source")
+    con = _connect(path, None)
+    engine.attach(con, published.snapshot, "built", read_only=True)
+    source = exp.table_("person_record", db="dwd", catalog="built")
+    create = exp.Create(
+        this=exp.table_("person_record", db="dwd"), kind="TABLE", expression=exp.select("*").from_(source)
+    )
+    engine.run(con, create.sql(dialect="duckdb"))
+    engine.detach(con, "built")
     con.close()
     return path
 
