@@ -359,6 +359,15 @@ def plan(
                 )
         upstream[model.name] = frozenset(deps)
         sources[model.name] = frozenset(reads)
+    reconciled_by: dict[str, str] = {}
+    for model in sorted(models.values(), key=lambda m: m.name):
+        for _db, table in model.reconciles:
+            other = reconciled_by.setdefault(table.lower(), model.name)
+            if other != model.name:
+                raise ModelError(
+                    f"ods.{table} is reconciled by two models, {other} and {model.name} ({model.path}); "
+                    "every ODS table's rows belong to exactly one DWD model"
+                )
     optional = {
         name: {by_name.get(read.lower(), read) for read in model.python.optional_reads}
         for name, model in models.items()
