@@ -193,6 +193,57 @@ def test_daily_glob_with_missing_day_loads_new_days_only(college: College) -> No
     assert sources == [f"yikatong:ykt/tx/2025031{d}.csv" for d in (0, 1, 2, 3)]
 
 
+def _yearly_workbook(path: Path, rows: list[tuple[str, str]]) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "毕业生就业信息"
+    sheet.append(["学号", "毕业去向代码"])
+    for row in rows:
+        sheet.append(list(row))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def test_glob_of_yearly_workbooks_loads_new_and_changed_files_only(college: College) -> None:
+    folder = college.home / "jy"
+    _yearly_workbook(folder / "2024届毕业生就业信息.xlsx", [("2101001", "10"), ("2101002", "80")])
+    _yearly_workbook(folder / "2025届毕业生就业信息.xlsx", [("2201001", "70")])
+    college.source(
+        _files_source(
+            "jiuye", [{"name": "JY_BYS", "path": "jy/*.xlsx", "sheet": "毕业生就业信息", "header_rows": [1]}]
+        )
+    )
+    [first] = sync(college.home, progress=False).tables
+    assert (first.status, first.files_loaded, first.rows_loaded) == ("loaded", 2, 3)
+    label = "jiuye:jy/{}届毕业生就业信息.xlsx".format
+    assert college.rows("jiuye__JY_BYS", "学号, 毕业去向代码, _source, _source_row") == [
+        ("2101001", "10", label(2024), 1),
+        ("2101002", "80", label(2024), 2),
+        ("2201001", "70", label(2025), 1),
+    ]
+    # Next 届's workbook is dropped in (here a copy: same bytes, new name): only it is loaded.
+    (folder / "2026届毕业生就业信息.xlsx").write_bytes((folder / "2025届毕业生就业信息.xlsx").read_bytes())
+    [second] = sync(college.home, progress=False).tables
+    assert (second.files_loaded, second.files_skipped, second.rows_loaded) == (1, 2, 1)
+    # A workbook sent again with a correction replaces its own rows and no other file's.
+    _yearly_workbook(
+        folder / "2024届毕业生就业信息.xlsx", [("2101001", "10"), ("2101002", "11"), ("2101003", "80")]
+    )
+    [third] = sync(college.home, progress=False).tables
+    assert (third.files_loaded, third.files_skipped, third.rows_loaded) == (1, 2, 3)
+    rows = college.rows("jiuye__JY_BYS", "_source, 学号, 毕业去向代码, _batch_id")
+    assert [r[:3] for r in rows] == [
+        (label(2024), "2101001", "10"),
+        (label(2024), "2101002", "11"),
+        (label(2024), "2101003", "80"),
+        (label(2025), "2201001", "70"),
+        (label(2026), "2201001", "70"),
+    ]
+    assert [r[3] for r in rows] == [third.batch_id] * 3 + [first.batch_id, second.batch_id]
+    assert college.fetch("SELECT count(*) FROM meta.files") == [(3,)]
+
+
 def test_rerun_loads_nothing_and_changed_snapshot_replaces_its_rows(college: College) -> None:
     college.file("x/a.csv", "id,v\n1,a\n2,b\n")
     college.source(_files_source("s", [{"name": "a", "path": "x/a.csv"}]))
