@@ -40,9 +40,14 @@ def test_build_runs_the_builtin_models_into_a_published_snapshot(home: Path) -> 
         "dwd.card_merchant_rejected",
         "dwd.card_transaction_type",
         "dwd.card_transaction_type_rejected",
+        "dwd.person_source_yikatong",
         "dwd.card_transaction",
+        "dwd.person_record",
         "dwd.card_transaction_rejected",
+        # dws.card_spend_person_month adds person_id, so identity resolution runs on the card holders.
+        "dwd.person_link",
         "dws.card_spend_person_month",
+        "dws.card_meal_person_month",
         "ads.card_canteen_month",
     ]
     assert "dwd.grade" in load_project(home).unavailable
@@ -87,11 +92,11 @@ def test_models_and_build_are_recorded_in_the_snapshot(home: Path) -> None:
         "FROM meta.models WHERE name = 'dws.card_spend_person_month'",
     )
     assert stored[0][:5] == ("dws", stored[0][1], "012 后勤管理处", "full", "builtin")
-    assert stored[0][5] == ["dwd.card_merchant", "dwd.card_transaction"]
+    assert stored[0][5] == ["dwd.card_merchant", "dwd.card_transaction", "dwd.person_link"]
     assert stored[0][6] == []
     assert stored[0][7] == 3 and len(str(stored[0][8])) == 64
     (build_row,) = rows(con, "SELECT build_id, status, models_built, rows_per_model FROM meta.builds")
-    assert build_row[:3] == (report.build_id, "published", 5)
+    assert build_row[:3] == (report.build_id, "published", len(report.models))
     assert json.loads(str(build_row[3]))["dwd.card_transaction"] == 9
     # How fresh the ODS inputs were, for readers that never open the ODS.
     assert rows(
@@ -118,7 +123,7 @@ def test_column_lineage_is_stored_for_every_column_of_a_model(home: Path) -> Non
         by_column.setdefault(str(column), set()).add((str(table), str(source_column), str(transform)))
     assert by_column["amount_yuan"] == {("ods.yikatong__transactions", "JE", "expression")}
     assert by_column["transacted_at"] == {("ods.yikatong__transactions", "JYSJ", "expression")}
-    assert by_column["transaction_type"] == {("ods.yikatong__tx_type", "JYLXMC", "expression")}
+    assert by_column["transaction_type"] == {("dwd.card_transaction_type", "JYLXMC", "identity")}
     assert by_column["_batch_id"] == {("ods.yikatong__transactions", "_batch_id", "identity")}
     table_columns = {
         c
@@ -252,13 +257,9 @@ def test_select_rebuilds_the_models_named_and_downstream_and_copies_the_rest(hom
     build(home, progress=False)
     report = build(home, progress=False, select=["dws.card_spend_person_month"])
     actions = {run.name: run.action for run in report.models}
-    assert actions == {
-        "dwd.card_account": "copied",
-        "dwd.card_merchant": "copied",
-        "dwd.card_transaction": "copied",
-        "dws.card_spend_person_month": "built",
-        "ads.card_canteen_month": "built",
-    }
+    rebuilt = {"dws.card_spend_person_month", "dws.card_meal_person_month", "ads.card_canteen_month"}
+    assert actions == {name: "built" if name in rebuilt else "copied" for name in actions}
+    assert {"dwd.card_account", "dwd.card_transaction"} <= set(actions)
     con = open_published(home)
     assert rows(con, "SELECT count(*) FROM dwd.card_transaction") == [(9,)]
     con.close()
@@ -348,13 +349,15 @@ def test_select_recomputes_what_reads_a_model_whose_sql_changed(home: Path) -> N
     )
     report = build(home, progress=False, select=["ads.card_canteen_month"])
     actions = {run.name: run.action for run in report.models}
-    assert actions == {
-        "dwd.card_account": "copied",
-        "dwd.card_merchant": "built",
-        "dwd.card_transaction": "copied",
-        "dws.card_spend_person_month": "built",
-        "ads.card_canteen_month": "built",
+    # dws.card_meal_person_month was not selected but reads a recomputed model: rebuilt too.
+    rebuilt = {
+        "dwd.card_merchant",
+        "dws.card_spend_person_month",
+        "dws.card_meal_person_month",
+        "ads.card_canteen_month",
     }
+    assert actions == {name: "built" if name in rebuilt else "copied" for name in actions}
+    assert {"dwd.card_account", "dwd.card_transaction"} <= set(actions)
     con = open_published(home)
     assert rows(con, "SELECT canteen_meals FROM dws.card_spend_person_month WHERE CARDNO = '100002'") == [
         (3,)
