@@ -100,15 +100,16 @@ def _zhaosheng(tables: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _jiuye(tables: list[str]) -> dict[str, dict[str, Any]]:
+    # One table for every 届 (a glob of the yearly workbooks), so each field is bound once.
     legacy = _legacy_majors()
-    fields: dict[str, dict[str, Any]] = {}
-    for t in sorted(tables):
-        fields[f"{t}.性别"] = _field("GB/T 2261.1", SEX_WORDS)
-        fields[f"{t}.专业代码"] = _field("ZYML 2021", legacy)
-        fields[f"{t}.毕业去向代码"] = _field("BYQX")
-        fields[f"{t}.毕业去向"] = _field("BYQX")
-        fields[f"{t}.单位所在地代码"] = _field("GB/T 2260")
-    return fields
+    t = "JY_BYS"
+    return {
+        f"{t}.性别": _field("GB/T 2261.1", SEX_WORDS),
+        f"{t}.专业代码": _field("ZYML 2021", legacy),
+        f"{t}.毕业去向代码": _field("BYQX"),
+        f"{t}.毕业去向": _field("BYQX"),
+        f"{t}.单位所在地代码": _field("GB/T 2260"),
+    }
 
 
 _BUILDERS = {
@@ -123,7 +124,7 @@ _BUILDERS = {
 def crosswalk_documents(systems: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """The crosswalk document of each generated system that has coded fields.
 
-    ``systems`` maps a generated system to its table names (就业 has one table per 届).
+    ``systems`` maps a generated system to its table names.
     """
     return {
         name: {"source": name, "fields": _BUILDERS[name](tables)}

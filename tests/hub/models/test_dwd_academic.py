@@ -37,9 +37,7 @@ RECONCILED_BY = {
     "zhaosheng__ZS_JHS": "dwd.admission_plan",
     "zhaosheng__ZS_LQ": "dwd.admission",
     "zhaosheng__ZS_BD": "dwd.enrolment_check_in",
-    "jiuye__JY_BYS_2024": "dwd.graduate_destination",
-    "jiuye__JY_BYS_2025": "dwd.graduate_destination",
-    "jiuye__JY_BYS_2026": "dwd.graduate_destination",
+    "jiuye__JY_BYS": "dwd.graduate_destination",
 }
 PROVENANCE = "_batch_id, _source, _source_row"
 
@@ -141,15 +139,8 @@ def test_invalid_id_numbers_are_flagged_not_dropped(
         ("xuegong", "T_XG_XSJBXX", "SELECT WID, id_problem FROM dwd.student_affairs"),
         ("zhaosheng", "ZS_LQ", "SELECT KSH, id_problem FROM dwd.admission"),
         ("renshi", "jzgxx", "SELECT GH || '#' || BBH, id_problem FROM dwd.staff_version"),
+        ("jiuye", "JY_BYS", "SELECT XH, id_problem FROM dwd.graduate_destination"),
     ]
-    for year in (2024, 2025, 2026):
-        checks.append(
-            (
-                "jiuye",
-                f"JY_BYS_{year}",
-                f"SELECT XH, id_problem FROM dwd.graduate_destination WHERE BYJ = {year}",
-            )
-        )
     checked = 0
     for system, table, sql in checks:
         planted = {d["key"] for d in _planted(manifest, system, table, "invalid_id_checksum")}
@@ -166,16 +157,8 @@ def test_missing_id_numbers_are_flagged_empty(manifest: dict[str, Any], warehous
     checks = [
         ("xuegong", "T_XG_XSJBXX", "SFZJH", "SELECT WID, id_problem FROM dwd.student_affairs"),
         ("renshi", "jzgxx", "SFZJH", "SELECT GH || '#' || BBH, id_problem FROM dwd.staff_version"),
+        ("jiuye", "JY_BYS", "身份证号", "SELECT XH, id_problem FROM dwd.graduate_destination"),
     ]
-    for year in (2024, 2025, 2026):
-        checks.append(
-            (
-                "jiuye",
-                f"JY_BYS_{year}",
-                "身份证号",
-                f"SELECT XH, id_problem FROM dwd.graduate_destination WHERE BYJ = {year}",
-            )
-        )
     for system, table, field, sql in checks:
         planted = {
             d["key"] for d in _planted(manifest, system, table, "missing_mandatory") if d["detail"] == field
@@ -212,16 +195,15 @@ def test_legacy_major_codes_are_mapped_to_the_2021_catalog(
     for key, old, new in _legacy_pairs(_planted(manifest, "jiaowu", "jw_xjgl_xsjbxxb", "legacy_major_code")):
         assert students[key] == (old, new, True), key
     graduates = {
-        (r[0], r[1]): r[2:]
+        r[0]: r[1:]
         for r in _rows(
-            warehouse, "SELECT BYJ, XH, ZYDM_source, ZYDM, is_legacy_major_code FROM dwd.graduate_destination"
+            warehouse, "SELECT XH, ZYDM_source, ZYDM, is_legacy_major_code FROM dwd.graduate_destination"
         )
     }
-    for year in (2024, 2025, 2026):
-        for key, old, new in _legacy_pairs(
-            _planted(manifest, "jiuye", f"JY_BYS_{year}", "legacy_major_code")
-        ):
-            assert graduates[(year, key)] == (old, new, True), key
+    legacy = _legacy_pairs(_planted(manifest, "jiuye", "JY_BYS", "legacy_major_code"))
+    assert legacy
+    for key, old, new in legacy:
+        assert graduates[key] == (old, new, True), key
     plans = {
         (str(r[0]), r[1], r[2]): r[3:]
         for r in _rows(
@@ -253,25 +235,43 @@ def test_codes_outside_the_standard_stay_unmapped_and_visible(
         else:
             assert (ethnicity, ethnicity_source) == (None, value)
     destinations = {
-        (r[0], r[1]): r[2:]
-        for r in _rows(
-            warehouse, "SELECT BYJ, XH, BYQXDM, BYQXDM_source, is_placed FROM dwd.graduate_destination"
-        )
+        r[0]: r[1:]
+        for r in _rows(warehouse, "SELECT XH, BYQXDM, BYQXDM_source, is_placed FROM dwd.graduate_destination")
     }
     # A word that is the official name of a 去向 (自由职业) maps to its code; any other stays unmapped.
     official = dict(_rows(warehouse, "SELECT name, code FROM std.code_value WHERE code_system = 'BYQX'"))
     planted = 0
-    for year in (2024, 2025, 2026):
-        for d in _planted(manifest, "jiuye", f"JY_BYS_{year}", "code_outside_standard"):
-            word = d["detail"].split()[-1]
-            code = official.get(word)
-            assert destinations[(year, d["key"])] == (
-                code,
-                word,
-                None if code is None else code not in ("70", "65"),
-            )
-            planted += code is None
+    for d in _planted(manifest, "jiuye", "JY_BYS", "code_outside_standard"):
+        word = d["detail"].split()[-1]
+        code = official.get(word)
+        assert destinations[d["key"]] == (code, word, None if code is None else code not in ("70", "65"))
+        planted += code is None
     assert planted
+
+
+def test_graduation_year_comes_from_the_workbook_file_name(
+    manifest: dict[str, Any], warehouse: engine.Connection, ods: engine.Connection
+) -> None:
+    # One ODS table holds every 届's workbook; each row's 届 is the yyyy of its file's ``yyyy届…`` name.
+    files = {str(s) for (s,) in _rows(ods, f"SELECT DISTINCT _source FROM {_ods('jiuye__JY_BYS')}")}
+    assert len(files) == 3
+    year_of = {}
+    for label in files:
+        found = re.fullmatch(r"jiuye:demo-sources/jiuye/(\d{4})届毕业生就业信息\.xlsx", label)
+        assert found, label
+        year_of[label] = int(found.group(1))
+    rows = _rows(warehouse, "SELECT BYJ, XH, _source, source_table FROM dwd.graduate_destination")
+    assert all(byj == year_of[source] and table == "JY_BYS" for byj, _xh, source, table in rows)
+    by_year = Counter(byj for byj, *_ in rows)
+    assert {str(y): n for y, n in by_year.items()} == manifest["systems"]["jiuye"]["notes"][
+        "rows_by_graduation_year"
+    ]
+    # A demo graduate is in one 届 only, so the planted defects' 学号 name one row each.
+    assert len({xh for _byj, xh, *_ in rows}) == len(rows)
+    assert _rows(
+        warehouse,
+        "SELECT COUNT(*) FROM dwd.graduate_destination_rejected WHERE reason LIKE 'missing_graduation_year%'",
+    ) == [(0,)]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -168,14 +169,17 @@ def test_employment_cohort_equals_the_raw_workbooks(
     placed_codes = {"10", "11", "12", "27", "46", "50", "51", "75", "76", "80", "85"}
     # A 去向 typed as its official name (自由职业) counts as its code; other words are unmapped.
     official = dict(_rows(warehouse, "SELECT name, code FROM std.code_value WHERE code_system = 'BYQX'"))
+    # Every 届's workbook is one file of the one table; the 届 is in the file's name.
+    raw: dict[int, list[str]] = defaultdict(list)
+    for source, _xh, code in _rows(
+        ods, f"SELECT DISTINCT _source, 学号, 毕业去向代码 FROM {_ods('jiuye__JY_BYS')}"
+    ):
+        found = re.search(r"/(\d{4})届[^/]*$", str(source))
+        assert found, source
+        raw[int(found.group(1))].append(official.get(code, code))
+    assert sorted(raw) == [2024, 2025, 2026]
     expected = []
-    for year in (2024, 2025, 2026):
-        codes = [
-            official.get(code, code)
-            for _xh, code in _rows(
-                ods, f"SELECT DISTINCT 学号, 毕业去向代码 FROM {_ods(f'jiuye__JY_BYS_{year}')}"
-            )
-        ]
+    for year, codes in sorted(raw.items()):
         known = placed_codes | {"70", "65"}
         expected.append(
             (

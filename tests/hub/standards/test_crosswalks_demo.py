@@ -90,13 +90,17 @@ def test_demo_crosswalk_files_are_written_for_the_coded_systems(synced_demo_coll
     assert ("xuegong", "T_XG_XSJBXX", "XJZTDM", "04") not in by_field  # school codes only, no identity
     assert by_field[("xuegong", "T_XG_XSJBXX", "MZDM", "1")] == "01"
     assert by_field[("zhaosheng", "ZS_LQ", "生源省份", "浙江省")] == "330000"
-    assert by_field[("jiuye", "JY_BYS_2025", "性别", "女")] == "2"
+    assert by_field[("jiuye", "JY_BYS", "性别", "女")] == "2"
+    # 就业 is one table for every 届 (a glob of the yearly workbooks): each field is bound once.
+    jiuye = [b for b in field_bindings(synced_demo_college) if b.source == "jiuye"]
+    assert {b.table for b in jiuye} == {"JY_BYS"}
+    assert len(jiuye) == len({b.field for b in jiuye}) == 5
     assert by_field[("jiaowu", "jw_xjgl_xsjbxxb", "zyh_id", "610205")] == "510203"  # 2015 软件技术
     assert ("xuegong", "T_XG_XSJBXX", "XBDM", "男") not in by_field  # planted, must stay unmapped
 
 
 def test_demo_crosswalks_are_deterministic(tmp_path: Path) -> None:
-    systems = {"xuegong": ["T_XG_XSJBXX"], "jiuye": ["JY_BYS_2025", "JY_BYS_2024"], "caiwu": ["x"]}
+    systems = {"xuegong": ["T_XG_XSJBXX"], "jiuye": ["JY_BYS"], "caiwu": ["x"]}
     first = [p.read_bytes() for p in write_crosswalks(tmp_path / "a", systems)]
     second = [p.read_bytes() for p in write_crosswalks(tmp_path / "b", systems)]
     assert first == second and len(first) == 2

@@ -1,7 +1,10 @@
 """就业系统 (省高校毕业生就业管理系统 export): one .xlsx per graduating year (届).
 
 Files ``2024届毕业生就业信息.xlsx`` … ``2026届…``, sheet ``毕业生就业信息``, header on row 1,
-one row per graduate (学号 is the key). 毕业去向代码 follows the 教育部 就业方案 table
+one row per graduate (学号 is the key within a workbook). The workbooks carry no 届 column: the
+届 is in the file name only. The source YAML therefore declares ONE table ``JY_BYS`` whose path
+is a glob of the folder, so next year's workbook is loaded as soon as it is dropped there, and
+``dwd.graduate_destination`` reads the 届 from each row's ``_source`` (the file's label). 毕业去向代码 follows the 教育部 就业方案 table
 (``reference.GRADUATE_DESTINATIONS``); 单位所在地代码 is a GB/T 2260 county code; 单位行业 is a
 GB/T 4754 门类 name; 月收入 is in 元 and empty unless employed.
 
@@ -27,6 +30,10 @@ from campusbrain.demo.world import Student, py_rng
 from campusbrain.demo.writers import save_workbook
 
 NAME = "jiuye"
+TABLE = "JY_BYS"
+# Every workbook of the folder, whatever its 届; a file named without ``yyyy届`` is still loaded and
+# shows up in dwd.graduate_destination_rejected rather than being skipped by a narrower glob.
+PATH_GLOB = "*.xlsx"
 YEARS = (2024, 2025, 2026)
 EMPLOYED = ("10", "11", "12", "27", "50", "51")
 # Destination shares drift a little: more 专升本 and more 待就业 every year.
@@ -166,9 +173,10 @@ def generate(ctx: GenContext) -> SystemResult:
     dept_names = {d.code: d.name for d in ref.DEPARTMENTS}
     class_names = {c.code: c.name for c in world.classes}
     nature_names, nature_w = list(NATURE), list(NATURE.values())
+    table = TABLE
+    rows_by_year: dict[str, int] = {}
     for year in YEARS:
         rng = py_rng(ctx.seed, NAME, year)
-        table = f"JY_BYS_{year}"
         graduates = [s for s in world.students if s.cohort == year - 3 and s.status == "毕业"]
         graduates.sort(key=lambda s: (s.class_code, s.xh))
         all_counties = counties(year)
@@ -286,16 +294,17 @@ def generate(ctx: GenContext) -> SystemResult:
             n += 1
         path = out / f"{year}届毕业生就业信息.xlsx"
         save_workbook(wb, path)
-        result.add(
-            table,
-            f"{year}届毕业生就业去向",
-            n,
-            path=ctx.rel(path),
-            format="xlsx",
-            sheet="毕业生就业信息",
-            header_rows=[1],
-            primary_key=["学号"],
-            graduation_year=year,
-        )
+        rows_by_year[str(year)] = n
         ctx.progress(n)
+    result.add(
+        table,
+        "毕业生就业去向（各届，一届一个工作簿）",
+        sum(rows_by_year.values()),
+        path=f"{ctx.rel(out)}/{PATH_GLOB}",
+        format="xlsx",
+        sheet="毕业生就业信息",
+        header_rows=[1],
+        primary_key=["学号"],
+    )
+    result.notes["rows_by_graduation_year"] = rows_by_year
     return result

@@ -2,8 +2,17 @@
 -- layer: dwd
 -- grain: one row per graduate (学号 XH) and 毕业届 BYJ, from the 就业系统's yearly workbooks
 -- owner: 010 招生就业处
--- description: 毕业生就业去向, one table for every 届 (JY_BYS_2024 … 2026; a new 届's table is
---   added to the UNION). BYJ 届, source_table, XH 学号, XM, XBM 性别码 (男/女 → GB/T 2261.1 via
+-- description: 毕业生就业去向 of every 届, from ONE ODS table: the source YAML declares JY_BYS with a
+--   glob of the folder of yearly workbooks (``2024届毕业生就业信息.xlsx`` …), so a new 届's workbook
+--   is loaded and carried here without touching this model. BYJ 届 comes from the file name,
+--   because the workbooks have no 届 column and are named by 届 (``<yyyy>届…``): BYJ is the four
+--   digits before 届 in the last segment of ``_source`` (the file's label), full-width digits
+--   folded. Deliberately not a folder name (a ``2026届/`` folder may hold a resent older workbook),
+--   not a bare year (``就业信息2027.xlsx`` may be the export year), not 填报日期 (may be empty, and
+--   dates the report, not the graduation). A workbook named without ``yyyy届`` gets no BYJ: its rows
+--   go to dwd.graduate_destination_rejected as missing_graduation_year, and renaming the file fixes
+--   it. Should the province's export gain a 届 column, read it here before the file name.
+--   Columns: BYJ 届, source_table (JY_BYS), XH, XM, XBM 性别码 (男/女 → GB/T 2261.1 via
 --   std.crosswalk) with sex_code_conflicts_id, SFZJH + id_problem, YXMC 学院名称, ZYDM 2021 专业代码
 --   (2015 codes of an old roster mapped, is_legacy_major_code; ZYDM_source), ZYMC, BJMC 班级,
 --   BYQXDM 毕业去向代码 (BYQX via std.crosswalk: a counsellor's word such as 已就业 maps only
@@ -15,22 +24,16 @@
 --   employer_nature 单位性质, industry 单位行业 (GB/T 4754 门类 name), employer_division_code 单位
 --   所在地代码 (GB/T 2260) with employer_division_is_valid, employer_location, monthly_income 月收入
 --   (元), major_relevance 专业相关度 (很相关/相关/基本相关/不相关) with is_major_related (the
---   first three), TBRQ 填报日期.
--- reconciles: ods."jiuye__JY_BYS_2024", ods."jiuye__JY_BYS_2025", ods."jiuye__JY_BYS_2026"
+--   first three), TBRQ 填报日期. A 学号 found twice for one 届 keeps its latest load.
+-- reconciles: ods."jiuye__JY_BYS"
 -- materialized: full
 
 WITH raw AS (
-    SELECT 2024 AS BYJ, 'JY_BYS_2024' AS source_table, "学号", "姓名", "性别", "身份证号", "学院", "专业代码", "专业名称", "班级", "毕业去向代码", "毕业去向", "单位名称", "单位性质", "单位行业", "单位所在地代码", "单位所在地", "月收入", "专业相关度", "填报日期",
-        _batch_id, _source, _source_row, _loaded_at
-    FROM ods."jiuye__JY_BYS_2024"
-    UNION ALL
-    SELECT 2025 AS BYJ, 'JY_BYS_2025' AS source_table, "学号", "姓名", "性别", "身份证号", "学院", "专业代码", "专业名称", "班级", "毕业去向代码", "毕业去向", "单位名称", "单位性质", "单位行业", "单位所在地代码", "单位所在地", "月收入", "专业相关度", "填报日期",
-        _batch_id, _source, _source_row, _loaded_at
-    FROM ods."jiuye__JY_BYS_2025"
-    UNION ALL
-    SELECT 2026 AS BYJ, 'JY_BYS_2026' AS source_table, "学号", "姓名", "性别", "身份证号", "学院", "专业代码", "专业名称", "班级", "毕业去向代码", "毕业去向", "单位名称", "单位性质", "单位行业", "单位所在地代码", "单位所在地", "月收入", "专业相关度", "填报日期",
-        _batch_id, _source, _source_row, _loaded_at
-    FROM ods."jiuye__JY_BYS_2026"
+    SELECT
+        TRY_CAST(REGEXP_EXTRACT(cb_halfwidth(_source), '(\d{4})\s*届[^/]*$', 1) AS INTEGER) AS BYJ,
+        'JY_BYS' AS source_table,
+        *
+    FROM ods."jiuye__JY_BYS"
 ),
 loaded AS (
     SELECT
@@ -60,7 +63,7 @@ loaded AS (
         _source_row,
         ROW_NUMBER() OVER (
             PARTITION BY BYJ, cb_halfwidth("学号")
-            ORDER BY _loaded_at DESC, _batch_id DESC, _source_row DESC
+            ORDER BY _loaded_at DESC, _batch_id DESC, _source DESC, _source_row DESC
         ) AS load_rank
     FROM raw
 ),
@@ -111,7 +114,7 @@ standardized AS (
     LEFT JOIN destinations ON destinations.code = destination.code
     LEFT JOIN catalog_2021 AS z ON z.code = l.ZYDM_source
     LEFT JOIN successor AS s ON s.code_2015 = l.ZYDM_source
-    WHERE l.load_rank = 1 AND l.XH IS NOT NULL
+    WHERE l.load_rank = 1 AND l.XH IS NOT NULL AND l.BYJ IS NOT NULL
 )
 SELECT
     BYJ,

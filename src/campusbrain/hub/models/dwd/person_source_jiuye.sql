@@ -1,18 +1,19 @@
 -- name: dwd.person_source_jiuye
 -- layer: dwd
--- grain: one row per person record of 就业 毕业生 (JY_BYS_yyyy), by the record key of dwd.person_link
+-- grain: one row per person record of 就业 毕业生 (JY_BYS, every 届's workbook), by the record key of dwd.person_link
 -- owner: 010 招生就业处
--- description: The person fields of 就业 毕业生 (JY_BYS_yyyy) as the source typed them (raw_* columns); a record
---   exported more than once keeps its latest load. dwd.person_record unions the systems a college
---   has and normalizes them. It only reads: the system's own DWD model reconciles the ODS table.
+-- description: The person fields of 就业 毕业生 (JY_BYS) as the source typed them (raw_* columns); a 学号
+--   found in more than one 届's workbook keeps the latest 届, read from the file name
+--   as dwd.graduate_destination reads it, then the latest load. dwd.person_record unions the systems a
+--   college has and normalizes them. It only reads: the system's own DWD model reconciles the ODS table.
 -- materialized: full
 
 WITH jiuye_rows AS (
-    SELECT *, 'JY_BYS_2024' AS source_table FROM ods."jiuye__JY_BYS_2024"
-    UNION ALL BY NAME
-    SELECT *, 'JY_BYS_2025' AS source_table FROM ods."jiuye__JY_BYS_2025"
-    UNION ALL BY NAME
-    SELECT *, 'JY_BYS_2026' AS source_table FROM ods."jiuye__JY_BYS_2026"
+    SELECT
+        *,
+        'JY_BYS' AS source_table,
+        TRY_CAST(REGEXP_EXTRACT(cb_halfwidth(_source), '(\d{4})\s*届[^/]*$', 1) AS INTEGER) AS graduation_year
+    FROM ods."jiuye__JY_BYS"
 ),
 records AS (
     SELECT
@@ -36,7 +37,8 @@ records AS (
         s._source_row,
         ROW_NUMBER() OVER (
             PARTITION BY NULLIF(TRIM(s.学号), '')
-            ORDER BY s.source_table DESC, s._loaded_at DESC, s._batch_id DESC, s._source_row DESC
+            ORDER BY s.graduation_year DESC NULLS LAST, s._loaded_at DESC, s._batch_id DESC, s._source DESC,
+                s._source_row DESC
         ) AS load_rank
     FROM jiuye_rows AS s
 )
