@@ -9,6 +9,7 @@ from campusbrain.hub.models.runner import (
     BUILDS_COLUMNS,
     LINEAGE_COLUMNS,
     MODELS_COLUMNS,
+    RECONCILIATION_COLUMNS,
     SOURCE_TABLES_COLUMNS,
 )
 
@@ -31,6 +32,7 @@ def test_metadata_tables_are_described_with_their_columns() -> None:
         ("meta.lineage", LINEAGE_COLUMNS),
         ("meta.builds", BUILDS_COLUMNS),
         ("meta.source_tables", SOURCE_TABLES_COLUMNS),
+        ("meta.reconciliation", RECONCILIATION_COLUMNS),
     ):
         row = next(line for line in DOC.splitlines() if line.startswith(f"| `{table}` |"))
         assert ", ".join(column for column, _ in columns) in row, table

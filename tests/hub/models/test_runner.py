@@ -401,13 +401,13 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(home: Path) -> None
 
 
 def test_source_tables_keep_the_case_of_the_source_system(home: Path) -> None:
-    # 学工 tables keep their upper-case names in ODS (xuegong__T_XG_XSJBXX); a model may write the
-    # name in either case and lineage reports the real spelling.
+    # 学工 tables keep their upper-case names in ODS (xuegong__T_XG_BYSJ); a model may write the
+    # name in either case and lineage reports the real spelling. (A table no built-in model reads.)
     tables = yikatong_tables()
-    tables["xuegong__T_XG_XSJBXX"] = (("XH", "XM"), [("2024010101", "李同学")])
+    tables["xuegong__T_XG_BYSJ"] = (("XH", "XM"), [("2024010101", "李同学")])
     write_ods(home, tables)
-    add_model(home, "dwd", "student", 'SELECT TRIM(XH) AS xh, XM AS xm FROM ods."xuegong__T_XG_XSJBXX"')
-    add_model(home, "dwd", "student_lower", "SELECT xh FROM ods.xuegong__t_xg_xsjbxx")
+    add_model(home, "dwd", "student", 'SELECT TRIM(XH) AS xh, XM AS xm FROM ods."xuegong__T_XG_BYSJ"')
+    add_model(home, "dwd", "student_lower", "SELECT xh FROM ods.xuegong__t_xg_bysj")
     add_model(home, "ads", "numbers", "SELECT 1 AS one, count(*) AS n FROM range(3)")
     report = build(home, progress=False)
     assert report.ok, report.error
@@ -418,15 +418,15 @@ def test_source_tables_keep_the_case_of_the_source_system(home: Path) -> None:
         'SELECT model, "column", source_table, source_column, transform FROM meta.lineage '
         "WHERE model LIKE 'dwd.student%' ORDER BY ALL",
     ) == [
-        ("dwd.student", "xh", "ods.xuegong__T_XG_XSJBXX", "XH", "expression"),
-        ("dwd.student", "xm", "ods.xuegong__T_XG_XSJBXX", "XM", "identity"),
+        ("dwd.student", "xh", "ods.xuegong__T_XG_BYSJ", "XH", "expression"),
+        ("dwd.student", "xm", "ods.xuegong__T_XG_BYSJ", "XM", "identity"),
         # DuckDB names an unaliased column as the table spells it.
-        ("dwd.student_lower", "XH", "ods.xuegong__T_XG_XSJBXX", "XH", "identity"),
+        ("dwd.student_lower", "XH", "ods.xuegong__T_XG_BYSJ", "XH", "identity"),
     ]
     # Columns made from constants or a table function have no source columns, and that is fine.
     assert rows(con, "SELECT count(*) FROM meta.lineage WHERE model = 'ads.numbers'") == [(0,)]
     assert rows(con, "SELECT n FROM ads.numbers") == [(3,)]
-    assert ("ods.xuegong__T_XG_XSJBXX", 1) in rows(
+    assert ("ods.xuegong__T_XG_BYSJ", 1) in rows(
         con, "SELECT source_table, row_count FROM meta.source_tables"
     )
     con.close()

@@ -303,18 +303,25 @@ def discover(college_models: Path | None, *, builtin: Path = BUILTIN_MODELS) -> 
     return models
 
 
+def _default_seed_tables() -> list[tuple[str, str]]:
+    # Imported here: seeds.py needs the engine, and planning itself stays free of any database.
+    from campusbrain.hub.models.seeds import seed_tables
+
+    return seed_tables()
+
+
 def plan(
     models: Mapping[str, Model],
     source_tables: Iterable[tuple[str, str]],
-    seed_tables: Iterable[tuple[str, str]] = (),
+    seed_tables: Iterable[tuple[str, str]] | None = None,
 ) -> Project:
     """Resolve references, check layering, and order the models; raise on a missing table or a cycle.
 
     ``source_tables`` are the ``(schema, table)`` pairs present in the ODS database; ``seed_tables``
-    the reference tables every snapshot starts with (``std.*``). A name that is both a model and an
+    the reference tables every snapshot starts with (``std.*``, by default those of ``seeds.py``). A name that is both a model and an
     ODS table means the model: models are what the snapshot is made of.
     """
-    seeds = {(schema.lower(), table.lower()) for schema, table in seed_tables}
+    seeds = {(schema.lower(), table.lower()) for schema, table in (seed_tables or _default_seed_tables())}
     known_sources = {(schema.lower(), table) for schema, table in source_tables}
     known_sources_folded = {(schema, table.lower()) for schema, table in known_sources}
     by_name = {name.lower(): name for name in models}
@@ -332,8 +339,7 @@ def plan(
         for schema, table in model.references():
             qualified = f"{schema}.{table}".lower()
             if qualified in by_name:
-                if by_name[qualified] != model.name:
-                    deps.add(by_name[qualified])
+                deps.add(by_name[qualified])
             elif (schema, table.lower()) in seeds:
                 continue
             elif schema in SOURCE_SCHEMAS and (

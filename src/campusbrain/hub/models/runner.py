@@ -524,7 +524,9 @@ def _build_snapshot(
         )
         schema = {db: tables for db, tables in schema.items() if db in SOURCE_SCHEMAS}
         if paths.ods.exists():
-            create_mapping_reports(con, paths.home, ODS_ALIAS, {t.lower() for t in schema.get("ods", {})})
+            create_mapping_reports(
+                con, paths.home, ODS_ALIAS, {t.lower(): set(c) for t, c in schema.get("ods", {}).items()}
+            )
         own_catalog = engine.current_catalog(con)
         for seed_schema in SEED_SCHEMAS:
             schema[seed_schema] = dict(engine.catalog_columns(con, own_catalog).get(seed_schema, {}))

@@ -97,9 +97,13 @@ SEEDS: tuple[Seed, ...] = (
 )
 
 
+# Written by :func:`create_mapping_reports` before the models run, so models may read them too.
+REPORT_TABLES = ("unmapped_value", "mapping_coverage")
+
+
 def seed_tables() -> list[tuple[str, str]]:
-    """``(schema, table)`` of every seed, for planning the models that read them."""
-    return [(SEED_SCHEMA, seed.table) for seed in SEEDS]
+    """``(schema, table)`` of every table the runner writes into ``std`` before the models run."""
+    return [(SEED_SCHEMA, seed.table) for seed in SEEDS] + [(SEED_SCHEMA, t) for t in REPORT_TABLES]
 
 
 def _table(name: str) -> exp.Table:
@@ -137,13 +141,14 @@ def register_functions(con: engine.Connection) -> list[str]:
 
 
 def create_mapping_reports(
-    con: engine.Connection, home: Path, ods_catalog: str, ods_tables: set[str]
+    con: engine.Connection, home: Path, ods_catalog: str, ods_columns: dict[str, set[str]]
 ) -> None:
     """Write ``std.unmapped_value`` (the queue of source values no crosswalk maps, with row counts)
     and ``std.mapping_coverage`` (per bound field: rows, mapped rows, coverage) into the snapshot.
 
-    Only fields whose ODS table exists are measured: a configured but never synced source has no
-    values to map yet.
+    Only fields present in the ODS are measured (``ods_columns``: lower-case table name → column
+    names): a configured but never synced source, or a vendor default naming a column this college's
+    export lacks, has no values to map.
     """
     from campusbrain.hub.standards.crosswalks import (
         FieldBinding,
@@ -152,7 +157,9 @@ def create_mapping_reports(
         unmapped_values,
     )
 
-    bindings = [b for b in field_bindings(home) if b.ods_table_name.lower() in ods_tables]
+    bindings = [
+        b for b in field_bindings(home) if b.field in ods_columns.get(b.ods_table_name.lower(), set())
+    ]
 
     def ods_table(binding: FieldBinding) -> exp.Table:
         return exp.table_(
