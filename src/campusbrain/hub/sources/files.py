@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from sqlglot import exp
 
 from campusbrain.hub import ods
 from campusbrain.hub.engine import duckdb as engine
@@ -194,13 +195,11 @@ def sync_files(
     for chunk in _chunks(todo):
         try:
             _commit_files(ctx, source, table, batch, chunk, read, read_chunk)
-        except Exception as error:
-            if len(chunk) == 1:
-                _record_failure(ctx, batch, chunk[0], error)
-                continue
+        except Exception:
+            # File by file with the per-file readers, which number every rejected line.
             for unit in chunk:
                 try:
-                    _commit_files(ctx, source, table, batch, [unit], read, read_chunk)
+                    _commit_files(ctx, source, table, batch, [unit], read, read_chunk, chunked=False)
                 except Exception as single_error:
                     _record_failure(ctx, batch, unit, single_error)
     if touched:
@@ -235,6 +234,8 @@ def _commit_files(
     units: list[FileUnit],
     read: Reader | None,
     read_chunk: ChunkReader | None,
+    *,
+    chunked: bool = True,
 ) -> None:
     with ctx.commit(batch) as pending:
         records: list[ods.FileRecord] = []
@@ -242,11 +243,7 @@ def _commit_files(
             if unit.replaces:
                 ods.delete_source_rows(ctx.con, source.name, table.name, unit.label)
         chunk_reader = read_csv_files if read is None else read_chunk
-        many = (
-            chunk_reader(ctx, source, table, units, batch.batch_id)
-            if chunk_reader and len(units) > 1
-            else None
-        )
+        many = chunk_reader(ctx, source, table, units, batch.batch_id) if chunk_reader and chunked else None
         if many is not None:
             for unit, counts in zip(units, many, strict=True):
                 records.append(_file_record(unit, counts))
@@ -515,9 +512,7 @@ def read_csv_files(
     file has the same plain header and is UTF-8. If the scan loads fewer rows than the files have
     lines, or rejects any row, :class:`RetryFileByFile` rolls the chunk back.
     """
-    if len(units) < 2 or any(
-        file_format(table, u.path) not in ("csv", "txt") or u.lines is None or u.size == 0 for u in units
-    ):
+    if any(file_format(table, u.path) not in ("csv", "txt") or u.lines is None or u.size == 0 for u in units):
         return None
     if any(_encoding(table, u.path).replace("_", "-") not in _UTF8 for u in units):
         return None
@@ -534,28 +529,23 @@ def read_csv_files(
             engine.run(con, ods.render(f"DROP TABLE IF EXISTS {name}"))
         ods.set_scratch_dirty(con, False)
     expected = [int(u.lines or 0) - 1 - skip for u in units]
-    view = register_chunk(con, units, expected)
-    try:
-        inserted = engine.fetch(
-            con,
-            ods.render(
-                # The scan sits in a subquery: DuckDB 2.0 cannot bind ``alias.* EXCLUDE`` on a table
-                # function WITH ORDINALITY that is joined directly.
-                "INSERT INTO __target__ BY NAME SELECT r.* EXCLUDE (ordinality, filename), ? AS _batch_id, "
-                "CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, r.ordinality - m.row_offset AS _source_row "
-                "FROM (SELECT * FROM read_csv(?, all_varchar = TRUE, header = TRUE, delim = ?, quote = ?, skip = ?, "
-                "null_padding = FALSE, filename = TRUE, store_rejects = TRUE, "
-                f"rejects_table = '{_REJECTS_TABLE}', rejects_scan = '{_REJECTS_SCAN}') WITH ORDINALITY) AS r "
-                "JOIN __campusbrain_chunk AS m ON m.path = r.filename",
-                __target__=ods.ods_table(source.name, table.name),
-            ),
-            [batch_id, ctx.loaded_at, [str(u.path) for u in units], delimiter, quote, skip],
-        )
-    finally:
-        engine.unregister(con, view)
+    scan = ods.render(
+        f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT * FROM read_csv(?, all_varchar = TRUE, header = TRUE, "
+        "delim = ?, quote = ?, skip = ?, null_padding = FALSE, filename = TRUE, store_rejects = TRUE, "
+        f"rejects_table = '{_REJECTS_TABLE}', rejects_scan = '{_REJECTS_SCAN}')"
+    )
+    inserted = load_staged(
+        ctx,
+        ods.ods_table(source.name, table.name),
+        units,
+        expected,
+        scan,
+        [[str(u.path) for u in units], delimiter, quote, skip],
+        batch_id,
+    )
     ods.set_scratch_dirty(con, True)
     ctx.crash.hit("after_scan")
-    loaded = int(inserted[0][0]) if inserted else 0  # type: ignore[call-overload]
+    loaded = inserted
     rejected = engine.fetch(con, ods.render(f"SELECT count(*) FROM {_REJECTS_TABLE}"))
     # Each file yields at most one row per line after the header; equal totals with no reject
     # therefore mean every file yielded exactly its line count, so the offsets above were right.
@@ -821,10 +811,10 @@ def _load_records(
 
 
 def register_chunk(con: engine.Connection, units: Sequence[FileUnit], expected_rows: list[int]) -> str:
-    """Register a chunk's files (path, provenance label, first row number) as a view for one scan.
+    """Register a chunk's files (path, provenance label, first row, row count) as a view for one load.
 
-    ``expected_rows[i]`` is how many data rows file ``i`` holds, so each file's rows are numbered
-    from 1 even though the chunk is read as one.
+    ``expected_rows[i]`` is how many data rows file ``i`` holds; ``row_offset`` is where its rows
+    start in the chunk, so each file's rows are numbered from 1 even though the chunk is read as one.
     """
     offsets = [sum(expected_rows[:i]) for i in range(len(units))]
     view = "__campusbrain_chunk"
@@ -836,7 +826,65 @@ def register_chunk(con: engine.Connection, units: Sequence[FileUnit], expected_r
                 "path": pa.array([str(u.path) for u in units], pa.string()),
                 "label": pa.array([u.label for u in units], pa.string()),
                 "row_offset": pa.array(offsets, pa.int64()),
+                "row_count": pa.array(expected_rows, pa.int64()),
             }
         ),
     )
     return view
+
+
+STAGE_TABLE = "__campusbrain_stage"
+
+# Rows of the staging table in scan order get consecutive rowids from some base (inside a
+# transaction DuckDB numbers new rows from a high offset, not 0): file i's rows must be exactly the
+# rowids [base + row_offset, base + row_offset + row_count). Any file whose rows are not there
+# fails this check.
+_MISPLACED = (
+    "SELECT count(*) FROM (SELECT m.path, MIN(s.rowid) - ? AS first_row, MAX(s.rowid) - ? AS last_row, "
+    "COUNT(*) AS n, ANY_VALUE(m.row_offset) AS row_offset, ANY_VALUE(m.row_count) AS row_count "
+    f"FROM {STAGE_TABLE} AS s JOIN __campusbrain_chunk AS m ON m.path = s.filename GROUP BY m.path) AS f "
+    "WHERE n <> row_count OR first_row <> row_offset OR last_row <> row_offset + row_count - 1"
+)
+# Parameters: batch id, load time, rowid base.
+_FROM_STAGE = (
+    "INSERT INTO __target__ BY NAME SELECT s.* EXCLUDE (filename), ? AS _batch_id, "
+    "CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, s.rowid - ? - m.row_offset + 1 AS _source_row "
+    f"FROM {STAGE_TABLE} AS s JOIN __campusbrain_chunk AS m ON m.path = s.filename"
+)
+
+
+def load_staged(
+    ctx: SyncContext,
+    target: exp.Table,
+    units: Sequence[FileUnit],
+    expected_rows: list[int],
+    scan: str,
+    scan_parameters: list[object],
+    batch_id: str,
+    *,
+    insert: str = _FROM_STAGE,
+) -> int:
+    """Load a chunk of files through a temporary staging table; return the rows inserted.
+
+    ``scan`` (rendered SQL) creates :data:`STAGE_TABLE` from a multi-file scan with a ``filename``
+    column. Numbering rows in the scan itself (``WITH ORDINALITY``) makes DuckDB read on one
+    thread; a plain scan reads in parallel and, with insertion order preserved, stores the rows in
+    file and line order, so ``rowid`` gives each row its line. The rowid ranges of the files are
+    checked before anything is inserted: a chunk that does not match raises
+    :class:`RetryFileByFile`. Runs inside the caller's transaction; the staging table is dropped.
+    """
+    con = ctx.con
+    view = register_chunk(con, units, expected_rows)
+    try:
+        engine.execute(con, ods.render(f"DROP TABLE IF EXISTS {STAGE_TABLE}"))
+        engine.execute(con, scan, scan_parameters)
+        ((staged, base),) = engine.fetch(con, ods.render(f"SELECT count(*), MIN(rowid) FROM {STAGE_TABLE}"))
+        base = int(str(base)) if base is not None else 0
+        misplaced = engine.fetch(con, ods.render(_MISPLACED), [base, base])
+        if int(str(misplaced[0][0])) or int(str(staged)) != sum(expected_rows):
+            raise RetryFileByFile(f"{len(units)} files: rows not in the expected line order or count")
+        inserted = engine.fetch(con, ods.render(insert, __target__=target), [batch_id, ctx.loaded_at, base])
+    finally:
+        engine.unregister(con, view)
+    engine.execute(con, ods.render(f"DROP TABLE {STAGE_TABLE}"))
+    return int(str(inserted[0][0])) if inserted else 0

@@ -14,7 +14,7 @@ from campusbrain.hub.engine import duckdb as engine
 
 from .base import Batch, Counts, SyncContext, register
 from .config import SourceConfig, TableConfig
-from .files import FileUnit, RetryFileByFile, _insert_columns, register_chunk, sync_files
+from .files import STAGE_TABLE, FileUnit, RetryFileByFile, _insert_columns, load_staged, sync_files
 
 COLUMNS = ("id", "actor_name", "verb_id", "object_id", "timestamp", "statement")
 
@@ -30,42 +30,45 @@ _FAST_INSERT = (
 )
 
 
-_CHUNK_INSERT = (
+_STAGE = (
+    f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT CAST(json AS VARCHAR) AS statement, filename "
+    "FROM read_ndjson_objects(?, ignore_errors = TRUE, filename = TRUE) WHERE NOT json IS NULL"
+)
+# The fields are taken out of the staged text in the insert, which DuckDB runs on every core.
+_FROM_STAGE = (
     "INSERT INTO __target__ BY NAME SELECT f[1] AS id, COALESCE(f[2], f[3]) AS actor_name, f[4] AS verb_id, "
     'f[5] AS object_id, f[6] AS "timestamp", statement, '
     "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, "
-    "r.ordinality - m.row_offset AS _source_row FROM ("
-    "SELECT json_extract_string(json, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
-    "'$.object.id', '$.timestamp']) AS f, CAST(json AS VARCHAR) AS statement, ordinality, filename "
-    "FROM read_ndjson_objects(?, ignore_errors = TRUE, filename = TRUE) WITH ORDINALITY "
-    "WHERE NOT json IS NULL) AS r JOIN __campusbrain_chunk AS m ON m.path = r.filename"
+    "s.stage_row - ? - m.row_offset + 1 AS _source_row FROM ("
+    "SELECT json_extract_string(statement, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
+    f"'$.object.id', '$.timestamp']) AS f, statement, filename, rowid AS stage_row FROM {STAGE_TABLE}) AS s "
+    "JOIN __campusbrain_chunk AS m ON m.path = s.filename"
 )
 
 
 def read_statement_files(
     ctx: SyncContext, source: SourceConfig, table: TableConfig, units: list[FileUnit], batch_id: str
 ) -> list[Counts] | None:
-    """Load a chunk of statement files with one scan (DuckDB reads them in parallel: 1.7x faster).
+    """Load a chunk of statement files through a staging table (see ``files.load_staged``).
 
     Rows are numbered within their file from the line counts taken while hashing; a chunk where
     any line did not become a statement (malformed, blank) is rolled back and read file by file.
     """
     if any(u.lines is None or u.size == 0 for u in units):
         return None
-    con = ctx.con
-    ods.ensure_table(con, source.name, table.name, COLUMNS)
+    ods.ensure_table(ctx.con, source.name, table.name, COLUMNS)
     expected = [int(u.lines or 0) for u in units]
-    view = register_chunk(con, units, expected)
-    try:
-        result = engine.fetch(
-            con,
-            ods.render(_CHUNK_INSERT, __target__=ods.ods_table(source.name, table.name)),
-            [batch_id, ctx.loaded_at, [str(u.path) for u in units]],
-        )
-    finally:
-        engine.unregister(con, view)
+    loaded = load_staged(
+        ctx,
+        ods.ods_table(source.name, table.name),
+        units,
+        expected,
+        ods.render(_STAGE),
+        [[str(u.path) for u in units]],
+        batch_id,
+        insert=_FROM_STAGE,
+    )
     ctx.crash.hit("after_scan")
-    loaded = int(result[0][0]) if result else 0  # type: ignore[call-overload]
     if loaded != sum(expected):
         raise RetryFileByFile(f"{len(units)} files: {loaded} statements for {sum(expected)} lines")
     return [Counts(read=n, loaded=n, rejected=0) for n in expected]
