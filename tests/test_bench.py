@@ -10,7 +10,7 @@ from campusbrain.bench import run
 def test_bench_reports_each_stage_and_compares_equal_work(tmp_path: Path) -> None:
     figures = run(tmp_path, students=300, seed=5, scale=0.05)
     stages = {s["stage"]: s for s in figures["stages"]}
-    assert list(stages) == ["generate", "sync", "baseline", "build", "incremental_sync"]
+    assert list(stages) == ["generate", "sync", "baseline", "build", "baseline_same_work", "incremental_sync"]
     for stage in stages.values():
         assert stage["wall_seconds"] >= 0 and stage["peak_rss_mb"] > 0
     # Everything generated was synced; the baseline loaded a subset of the same tables.
@@ -23,4 +23,28 @@ def test_bench_reports_each_stage_and_compares_equal_work(tmp_path: Path) -> Non
         "sync_over_baseline_same_tables",
         "sync_wall_over_baseline_wall",
         "incremental_over_full_sync",
+        "sync_and_build_over_baseline_same_work",
     }
+    # The hand-written summaries equal the hub's DWS tables, so the same-work ratio is reported.
+    same = figures["same_work"]
+    assert all(c["match"] and c["hub_rows"] > 0 for c in same["checksums"].values()), same["checksums"]
+    assert same["ratio"] is not None and "dwd.card_transaction" in same["hub_models"]
+    assert not any(m.startswith("dwd.person") for m in same["hub_models"])
+
+
+def test_the_baseline_summaries_equal_the_hub_tables_and_a_difference_shows(built_demo_college: Path) -> None:
+    from sqlglot import exp
+
+    from campusbrain.hub.engine.baseline_dws import COMPARED, checksum_query
+    from campusbrain.hub.engine.baseline_dws import run as baseline
+    from campusbrain.hub.query import query
+
+    figures = baseline(built_demo_college, built_demo_college / "test-dws.duckdb")
+    for name, columns in COMPARED.items():
+        hub = query(built_demo_college, checksum_query(exp.table_(name, db="dws"), columns).sql("duckdb"))
+        assert hub.rows[0] == (figures["tables"][name]["rows"], figures["tables"][name]["checksum"]), name
+        # One column fewer is a different table: the checksum tells.
+        fewer = query(
+            built_demo_college, checksum_query(exp.table_(name, db="dws"), columns[:-1]).sql("duckdb")
+        )
+        assert fewer.rows[0][1] != figures["tables"][name]["checksum"]

@@ -122,6 +122,9 @@ def run(home: Path, *, students: int, seed: int, scale: float, reuse: bool = Fal
         _figure("build", sum(m["rows"] for m in built["models"]), wall, rss, models=len(built["models"]))
     )
 
+    same_work = _same_work(home, synced, built)
+    stages.append(same_work.pop("stage"))
+
     path, rows = yikatong.append_day(home, students=students, seed=seed, scale=scale)
     again, inc_wall, rss = _stage([*_CLI, "hub", "sync", *base, "--json", "--quiet"])
     stages.append(
@@ -143,5 +146,70 @@ def run(home: Path, *, students: int, seed: int, scale: float, reuse: bool = Fal
             else None,
             "sync_wall_over_baseline_wall": round(sync_wall / base_wall, 2),
             "incremental_over_full_sync": round(inc_wall / sync_wall, 4),
+            "sync_and_build_over_baseline_same_work": same_work["ratio"],
         },
+        "same_work": same_work,
+    }
+
+
+# The sync side of the same-work comparison: the raw tables the baseline summaries read.
+_SAME_WORK_TABLES = {("yikatong", "merchant"), ("yikatong", "transactions"), ("xuexi", "statements")}
+
+
+def _same_work(home: Path, synced: dict[str, Any], built: dict[str, Any]) -> dict[str, Any]:
+    """Time the hand-written baseline summaries and compare them with the hub doing the same work.
+
+    The hub's share is the sync of the raw tables they read plus the build of the DWS models and
+    everything upstream of them, identity resolution excepted (the baseline has no person_id).
+    Checksums of both sides must match, or the figures compare different work and say so.
+    """
+    from sqlglot import exp
+
+    from campusbrain.hub.engine.baseline_dws import COMPARED, checksum_query
+    from campusbrain.hub.models.runner import load_project
+    from campusbrain.hub.query import query
+
+    figures, wall, rss = _stage(
+        [
+            sys.executable,
+            "-m",
+            "campusbrain.hub.engine.baseline_dws",
+            str(home),
+            str(home / "bench-dws.duckdb"),
+        ]
+    )
+    project = load_project(home)
+    closure: set[str] = set()
+    todo = [f"dws.{name}" for name in COMPARED]
+    while todo:
+        name = todo.pop()
+        if name in closure or name.startswith("dwd.person"):
+            continue
+        closure.add(name)
+        todo.extend(project.upstream.get(name, ()))
+    build_seconds = sum(m["seconds"] for m in built["models"] if m["name"] in closure)
+    sync_seconds = sum(
+        t["seconds"] for t in synced["tables"] if (t["source"], t["table"]) in _SAME_WORK_TABLES
+    )
+    checksums: dict[str, dict[str, Any]] = {}
+    for name, columns in COMPARED.items():
+        hub = query(home, checksum_query(exp.table_(name, db="dws"), columns).sql(dialect="duckdb"))
+        rows, checksum = hub.rows[0]
+        base = figures["tables"][name]
+        checksums[name] = {
+            "hub_rows": rows,
+            "baseline_rows": base["rows"],
+            "match": rows == base["rows"] and str(checksum) == base["checksum"],
+        }
+    hub_seconds = sync_seconds + build_seconds
+    return {
+        "stage": _figure("baseline_same_work", sum(t["rows"] for t in figures["tables"].values()), wall, rss),
+        "baseline_seconds": figures["seconds"],
+        "hub_sync_seconds": round(sync_seconds, 2),
+        "hub_build_seconds": round(build_seconds, 2),
+        "hub_models": sorted(closure),
+        "checksums": checksums,
+        "ratio": round(hub_seconds / figures["seconds"], 2)
+        if figures["seconds"] and all(c["match"] for c in checksums.values())
+        else None,
     }
