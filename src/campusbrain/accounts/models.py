@@ -56,3 +56,46 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_role_display()})"
+
+
+class PersonalDataView(models.Model):
+    """One time someone saw personal data in clear (unmasked): who, when, what and why.
+
+    Written only by ``services.personal_data_view_record``; never edited or deleted from the
+    application, so the 审计员 can rely on it (JY/T 0661: access to personal information is logged).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(_("username"), max_length=150)  # kept even if the user is renamed
+    role = models.CharField(_("role"), max_length=16, blank=True)
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=64)
+    object_ref = models.CharField(_("object"), max_length=255)
+    fields = models.JSONField(_("fields"), default=list)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.purpose} {self.object_ref}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored, the plaintext is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12)  # shown in lists so a token can be recognised
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

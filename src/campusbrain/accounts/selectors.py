@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
-from campusbrain.accounts.models import Profile
+from campusbrain.accounts.models import ApiToken, Profile
+from campusbrain.accounts.services import api_token_touch, token_hash
+from campusbrain.hub.contracts import Viewer
+
+# Roles whose holders may see personal data in clear at all. Each view still checks the object
+# (a steward unmasks only its own department's rows) and records every unmasked view.
+ROLES_MAY_UNMASK = frozenset({"steward", "secadmin"})
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,38 @@ def profile_summary_for_user(user: AbstractBaseUser | AnonymousUser) -> ProfileS
         is_demo=profile.is_demo,
         has_profile=True,
     )
+
+
+def viewer_for_user(user: AbstractBaseUser | AnonymousUser) -> Viewer | None:
+    """The hub's view of a signed-in user (scope and unmask right); ``None`` without a profile.
+
+    A user with no profile (an administrator created by hand) gets no hub data: scope comes
+    only from a profile that ties the account to a person of the college.
+    """
+    profile = profile_for_user(user)
+    if profile is None:
+        return None
+    return Viewer(
+        username=user.get_username(),
+        role=profile.role,
+        department_code=profile.department_code,
+        department_name=profile.department_name,
+        class_codes=tuple(profile.class_codes),
+        person_number=profile.person_number,
+        may_unmask=profile.role in ROLES_MAY_UNMASK,
+    )
+
+
+def user_for_api_token(plaintext: str) -> User | None:
+    """The active user a bearer token belongs to, or ``None`` (unknown, revoked, inactive user)."""
+    if not plaintext or not plaintext.startswith("cb_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=token_hash(plaintext), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    api_token_touch(token=token)
+    return token.user

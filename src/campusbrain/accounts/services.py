@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission, User
 from django.db import transaction
+from django.utils import timezone
 
-from campusbrain.accounts.models import PersonType, Profile, Role
+from campusbrain.accounts.models import ApiToken, PersonalDataView, PersonType, Profile, Role
 
 DEMO_PASSWORD = "campusbrain-demo"
 
@@ -127,3 +130,54 @@ def _sysadmin_permissions() -> list[Permission]:
     for app_label, codename in _SYSADMIN_PERMISSIONS:
         query |= Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     return list(query)
+
+
+def personal_data_view_record(
+    *, user: User, purpose: str, object_ref: str, fields: list[str]
+) -> PersonalDataView:
+    """Record that ``user`` saw the personal ``fields`` of ``object_ref`` unmasked, for ``purpose``.
+
+    Call it in the same request that shows the data, before rendering; the caller has already
+    checked the right (``selectors.may_unmask``) and the object.
+    """
+    if not purpose or not object_ref:
+        raise ValueError("purpose and object_ref are required")
+    profile = Profile.objects.filter(user_id=user.pk).first()
+    return PersonalDataView.objects.create(
+        user=user,
+        username=user.get_username(),
+        role=profile.role if profile else "",
+        purpose=purpose[:64],
+        object_ref=object_ref[:255],
+        fields=sorted(set(fields)),
+    )
+
+
+def token_hash(plaintext: str) -> str:
+    """The stored form of an API token: tokens are random, so an unsalted SHA-256 is enough."""
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new bearer token for ``user``; the plaintext is returned once and never stored."""
+    if not name.strip():
+        raise ValueError("a token needs a name")
+    plaintext = "cb_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip()[:64], token_hash=token_hash(plaintext), prefix=plaintext[:10]
+    )
+    return token, plaintext
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Revoke a token: it authenticates nobody from now on."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note that a token was just used (at most once a minute, so reads do not write every time)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

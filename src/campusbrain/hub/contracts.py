@@ -174,3 +174,35 @@ class TableReconciliation:
     model_rows: int | None
     rejected_rows: int | None
     unaccounted_rows: int | None
+
+
+# --- viewer: who asks the hub (every app passes one; scoping and masking follow from it) ---------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person a hub answer is for: decides its scope and whether personal data is unmasked.
+
+    ``role`` is one of the accounts roles (``leader``, ``dean``, ``teacher``, ``counsellor``,
+    ``student``, ``steward``, ``finance``, ``quality``, ``sysadmin``, ``secadmin``, ``auditor``).
+    ``department_code`` is the 单位号 (DWH) of the viewer's department, ``class_codes`` the 班号
+    (BH) a counsellor looks after or a student belongs to. ``may_unmask`` is the role right to see
+    personal data in clear; the app that sets it must audit each unmasked view.
+    """
+
+    username: str
+    role: str
+    department_code: str = ""
+    department_name: str = ""
+    class_codes: tuple[str, ...] = ()
+    person_number: str = ""
+    may_unmask: bool = False
+
+
+# --- quality (hub/quality) ------------------------------------------------------------------------
+
+
+# --- catalog (hub/catalog) ------------------------------------------------------------------------
+
+
+# --- metrics (hub/metrics) ------------------------------------------------------------------------
