@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -206,3 +206,120 @@ class Viewer:
 
 
 # --- metrics (hub/metrics) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    """One governed metric (指标) as its YAML definition states it.
+
+    ``caliber`` is the 口径 text (what is counted, from which table, as of when); ``owner`` the
+    单位号 of the department answerable for it; ``kind`` one of count, sum, distinct, ratio,
+    derived, cumulative; ``time_base`` 学年, 学期, 自然年 or 时点; ``grains`` the time cuts a query
+    may ask for; ``dimensions`` the cuts it allows. Cells counting fewer than ``min_cell`` people
+    are suppressed for viewers who see suppressed answers.
+    """
+
+    id: str
+    name: str
+    name_en: str
+    theme: str
+    caliber: str  # 口径
+    owner: str
+    kind: str  # count|sum|distinct|ratio|derived|cumulative
+    unit: str
+    time_base: str  # 学年|学期|自然年|时点
+    grains: tuple[str, ...]  # of: 学年 学期 教学周 月 自然年 时点
+    dimensions: tuple[str, ...]
+    direction: str  # higher_better|lower_better|neutral
+    target: float | None
+    warning: float | None
+    version: str
+    effective_from: date
+    effective_to: date | None
+    inputs: tuple[str, ...]  # warehouse tables it reads, e.g. ("dws.student_profile",)
+    min_cell: int  # cells counting fewer people are suppressed (5)
+    counts_people: bool
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    """How current one warehouse table a metric reads is (``fresh``, ``stale`` or ``unknown``)."""
+
+    source_table: str
+    rows: int
+    last_loaded_at: datetime | None
+    freshness: str  # fresh|stale|unknown
+
+
+@dataclass(frozen=True)
+class MetricProvenance:
+    """Where a metric answer came from: definition version, build, input freshness and quality."""
+
+    definition_version: str
+    build_id: str
+    built_at: datetime
+    sources: tuple[SourceFreshness, ...]
+    quality_score: float | None  # 0..100 over its inputs, None if unmeasured
+    quality_inputs: tuple[tuple[str, float | None], ...]
+    stale: bool
+    low_quality: bool
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One cell of a metric answer: its dimension values, time period and value (None if suppressed)."""
+
+    dims: tuple[tuple[str, str | None], ...]
+    period: str | None
+    value: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """A metric answer for one viewer: the cells, the scope they were cut to, and their provenance.
+
+    ``scope`` is ``college``, ``department:<单位号>`` or ``classes:<班号>,<班号>``.
+    """
+
+    metric: MetricDefinition
+    grain: str | None
+    dimensions: tuple[str, ...]
+    filters: tuple[tuple[str, str], ...]
+    scope: str  # "college" | "department:107" | "classes:ZZ2301,..."
+    rows: tuple[MetricRow, ...]
+    provenance: MetricProvenance
+
+
+@dataclass(frozen=True)
+class MetricSourceRows:
+    """The warehouse rows behind a metric (drill-through), limited and masked for the viewer.
+
+    ``masked_columns`` names the columns whose values were masked; ``truncated`` says more rows
+    matched than ``limit``.
+    """
+
+    metric_id: str
+    table: str
+    scope: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    masked_columns: tuple[str, ...]
+    truncated: bool
+    provenance: MetricProvenance
+
+
+class MetricError(Exception):
+    """Base of the metrics errors ``hub.api`` raises."""
+
+
+class MetricNotFound(MetricError, LookupError):
+    """No metric has this id."""
+
+
+class MetricAccessDenied(MetricError, PermissionError):
+    """The viewer's role may not see this metric (or its rows)."""
+
+
+class MetricQueryError(MetricError, ValueError):
+    """The query asks for something the metric does not allow (dimension, grain, filter) or cannot run."""
