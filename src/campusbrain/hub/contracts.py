@@ -205,6 +205,213 @@ class Viewer:
 # --- catalog (hub/catalog) ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Classification:
+    """JY/T 0661-2025 分类分级 of one data item and how it is masked for viewers without the right.
+
+    ``rule`` says where it came from: ``element`` (the column carries this data element: its name is
+    the element id in the model's entity, or it is the element itself), ``lineage`` (inherited from
+    the columns it is computed from or feeds, see docs/catalog.md) or ``none`` (no data element
+    applies: ``grade`` is None and the item is shown as unclassified).
+    """
+
+    grade: str | None  # 一般数据 / 重要数据 / 核心数据
+    level: str | None  # general / important / core
+    personal: bool  # 个人信息
+    sensitive: bool  # 敏感个人信息
+    masking: str  # none / name / id_number / phone / full
+    element: str | None  # ENTITY.ELEMENT key of the data element it follows
+    element_name: str | None
+    rule: str  # element / lineage / none
+
+
+@dataclass(frozen=True)
+class CatalogFreshness:
+    """One ODS table an item is computed from, as the published build saw it, against its schedule.
+
+    ``freshness``: ``fresh`` (last load within 1.5x the source's schedule interval of now),
+    ``stale`` (older), ``unscheduled`` (the source YAML has no schedule) or ``unknown`` (no load
+    time recorded).
+    """
+
+    source_table: str
+    source_system: str
+    schedule: str | None
+    rows: int
+    last_loaded_at: datetime | None
+    freshness: str
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One data item of the catalog: a column of a warehouse table or a data element (数据元).
+
+    ``item_id`` is ``<layer>.<table>.<column>`` for a column (``dwd.student.SFZJH``,
+    ``ods.jiaowu__jw_xjgl_xsjbxxb.zjhm``) and ``element.<ENTITY>.<ELEMENT>`` for a data element.
+    ``owner_code``/``owner_name`` are the owning department's 单位号 and name (一数一源).
+    """
+
+    item_id: str
+    kind: str  # column / element
+    layer: str  # ods / dwd / dws / ads / element
+    table: str | None  # ods.jiaowu__x, dwd.student …; the entity id for an element
+    column: str | None  # the column or element id
+    label: str  # Chinese name: column comment of the model header or the data element's name
+    description: str
+    data_type: str
+    owner_code: str
+    owner_name: str
+    systems: tuple[str, ...]  # source systems the item comes from
+    classification: Classification
+    quality_score: float | None  # overall score 0..100 of the column (else its table), None if unmeasured
+
+
+@dataclass(frozen=True)
+class CatalogFacet:
+    """How many items of a search have one value of a filter (for the filter menus)."""
+
+    name: str  # layer / system / owner / classification
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """One page of catalog search results, best match first."""
+
+    build_id: str
+    text: str
+    filters: tuple[tuple[str, str], ...]
+    page: int
+    per_page: int
+    total: int
+    items: tuple[CatalogEntry, ...]
+    facets: tuple[CatalogFacet, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class LineageRef:
+    """An item upstream or downstream of another: ``distance`` hops away, by ``transform``."""
+
+    item_id: str
+    layer: str
+    table: str
+    column: str
+    transform: str  # identity / expression (of the hop that reaches this item); element for carriers
+    distance: int
+
+
+@dataclass(frozen=True)
+class QualityFigure:
+    """A quality score (0..100) of the item's column or table for one dimension, latest build."""
+
+    level: str  # column / table
+    subject: str
+    dimension: str
+    score: float
+    checked_rows: int
+    failing_rows: int
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """Everything the catalog knows about one item: entry, table, lineage, freshness and quality.
+
+    ``upstream`` reaches down to ODS columns, ``downstream`` up to the last ADS column, both
+    transitively. ``carried_by`` lists, for a data element, the columns that carry it.
+    """
+
+    entry: CatalogEntry
+    build_id: str
+    table_grain: str | None
+    table_description: str | None
+    code_system: str | None
+    upstream: tuple[LineageRef, ...]
+    downstream: tuple[LineageRef, ...]
+    carried_by: tuple[str, ...]
+    freshness: tuple[CatalogFreshness, ...]
+    quality: tuple[QualityFigure, ...]
+    quality_measured: bool  # False when the snapshot has no quality tables at all
+
+
+@dataclass(frozen=True)
+class LineageNode:
+    """A column in a lineage graph; ``depth`` < 0 upstream, 0 the item itself, > 0 downstream."""
+
+    item_id: str
+    layer: str
+    table: str
+    column: str
+    label: str
+    depth: int
+
+
+@dataclass(frozen=True)
+class LineageEdge:
+    """``source`` feeds ``target`` (item ids)."""
+
+    source: str
+    target: str
+    transform: str
+
+
+@dataclass(frozen=True)
+class LineageGraph:
+    """The columns within ``depth`` hops of an item, both ways, and the edges between them.
+
+    Nodes outside the catalog (``std.crosswalk.code``, a reference table a column is looked up in)
+    are real lineage and are kept; their ``label`` is empty.
+    """
+
+    item_id: str
+    depth: int
+    nodes: tuple[LineageNode, ...]
+    edges: tuple[LineageEdge, ...]
+    truncated: bool  # True when nodes were left out to keep the graph readable
+
+
+@dataclass(frozen=True)
+class CatalogCount:
+    """How many data items the published build catalogues (汇聚数据项), by layer."""
+
+    build_id: str
+    total: int
+    columns: int
+    elements: int
+    tables: int
+    by_layer: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class UnmappedValue:
+    """A source value of a bound field that no crosswalk maps (``std.unmapped_value``), with its owner.
+
+    ``owner_code`` is the department owning the field's ODS table (its source's
+    ``owner_department``, else the DWD model that reconciles it): its steward may map the value.
+    """
+
+    source: str
+    table: str
+    field: str
+    source_value: str
+    rows: int
+    code_system: str | None
+    owner_code: str
+    owner_name: str
+
+
+@dataclass(frozen=True)
+class CodeChoice:
+    """One code of a code set, offered when mapping a value."""
+
+    code: str
+    name: str
+
+
 # --- metrics (hub/metrics) ------------------------------------------------------------------------
 
 

@@ -275,6 +275,13 @@ SOURCE_TABLES_COLUMNS = (
     ("last_loaded_at", "TIMESTAMP"),
     ("last_batch_id", "VARCHAR"),
 )
+SOURCE_COLUMNS_COLUMNS = (
+    ("source_table", "VARCHAR"),
+    ("source_system", "VARCHAR"),
+    ("column_name", "VARCHAR"),
+    ("ordinal", "INTEGER"),
+    ("data_type", "VARCHAR"),
+)
 
 
 def _source_freshness(
@@ -343,6 +350,20 @@ def _reconciliation(
     return rows
 
 
+def _source_columns(con: engine.Connection) -> list[tuple[object, ...]]:
+    """Every column of every ODS table, as the attached ODS holds it while the build runs.
+
+    The data catalog lists ODS columns as data items but readers never open the ODS, so the
+    snapshot carries them; empty when the build has no ODS attached.
+    """
+    rows: list[tuple[object, ...]] = []
+    for table, columns in sorted(engine.catalog_columns(con, ODS_ALIAS).get("ods", {}).items()):
+        system = table.split("__", 1)[0] if "__" in table else ""
+        for ordinal, (column, data_type) in enumerate(columns.items(), start=1):
+            rows.append((f"ods.{table}", system, column, ordinal, data_type))
+    return rows
+
+
 def _write_metadata(
     con: engine.Connection,
     project: Project,
@@ -394,6 +415,8 @@ def _write_metadata(
         _insert_rows(con, table, RECONCILIATION_COLUMNS, reconciliation)
     source_tables = _create_meta_table(con, "source_tables", SOURCE_TABLES_COLUMNS)
     _insert_rows(con, source_tables, SOURCE_TABLES_COLUMNS, sources)
+    source_columns = _create_meta_table(con, "source_columns", SOURCE_COLUMNS_COLUMNS)
+    _insert_rows(con, source_columns, SOURCE_COLUMNS_COLUMNS, _source_columns(con))
     builds = _create_meta_table(con, "builds", BUILDS_COLUMNS)
     if has_previous and "builds" in engine.catalog_columns(con, PREVIOUS_ALIAS).get(META_SCHEMA, {}):
         # The snapshot carries the history of published builds, so a reader needs no other file.
