@@ -62,6 +62,7 @@ class Query:
     grain: str
     scope: Scope
     census: str  # the period label of a 时点 answer (the build's date)
+    build_id: str = ""  # the published build (history tables keep its rows at 时点)
 
 
 def _table(name: str) -> exp.Table:
@@ -219,6 +220,13 @@ def compile_metric(
     scope = sq.scope_condition(query.scope)
     if scope is not None:
         conditions.append(scope)
+    if metric.source.snapshot_column is not None and query.grain == "时点":
+        conditions.append(
+            exp.EQ(
+                this=_as_text(qualify(metric.source.snapshot_column)),
+                expression=exp.Literal.string(query.build_id),
+            )
+        )
     post_filters: list[tuple[str, str]] = []
     for name, value in query.filters:
         if name in metric.source.dimensions:
@@ -341,6 +349,13 @@ def source_rows_query(
     scope = sq.scope_condition(query.scope)
     if scope is not None:
         conditions.append(scope)
+    if metric.source.snapshot_column is not None:
+        conditions.append(
+            exp.EQ(
+                this=_as_text(qualify(metric.source.snapshot_column)),
+                expression=exp.Literal.string(query.build_id),
+            )
+        )
     for name, value in query.filters:
         target = sq.dimension(name) if name in metric.source.dimensions else sq.period(name, query.census)
         conditions.append(exp.EQ(this=target, expression=exp.Literal.string(value)))

@@ -91,6 +91,7 @@ _METRIC_OPTIONAL = (
     "decimals",
 )
 _SOURCE_KEYS = (
+    "snapshot_column",
     "people",
     "people_sum",
     "department",
@@ -216,6 +217,7 @@ class Source:
     drill: tuple[str, ...]
     elements: dict[str, str]  # drill column -> data element key (XSJBXX.XM) for masking
     census: str | None  # what a 时点 value is as of
+    snapshot_column: exp.Expr | None = None  # a history table: rows of the current build at 时点
 
     def grains(self) -> tuple[str, ...]:
         """Every grain this source can be cut by (时点 always: the state as built)."""
@@ -391,6 +393,9 @@ def parse_sources(document: Any, file: str) -> dict[str, Source]:
             drill=_str_tuple(spec.get("drill"), f"{where}: drill"),
             elements={str(k): str(v) for k, v in (spec.get("elements") or {}).items()},
             census=spec.get("census"),
+            snapshot_column=expr("snapshot_column", spec["snapshot_column"])
+            if spec.get("snapshot_column")
+            else None,
         )
     return sources
 
@@ -618,8 +623,17 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         for ref in document.get("references") or []:
             overview_refs.append((path.name, str(ref)))
             themes[theme].append(str(ref))
+        defaults = document.get("defaults") or {}
+        if not isinstance(defaults, dict):
+            raise DefinitionError(f"{path.name}: defaults: expected a mapping of metric fields")
         for item in document.get("metrics") or []:
-            metric = parse_metric(item, path.name, theme, sources)
+            # A theme's defaults (owner, version, dimensions …) fill what a metric leaves out.
+            # A derived metric takes no source-related defaults: it computes from its refs.
+            merged = item
+            if isinstance(item, dict):
+                skip = ("source", "where", "expr", "counts_people") if item.get("kind") == "derived" else ()
+                merged = {**{k: v for k, v in defaults.items() if k not in skip}, **item}
+            metric = parse_metric(merged, path.name, theme, sources)
             if metric.id in metrics:
                 raise DefinitionError(
                     f"{path.name}: metric {metric.id}: id: duplicate id (also in {metrics[metric.id].file})"
@@ -686,6 +700,7 @@ def check_against_schema(catalog: Catalog, schema: dict[str, dict[str, str]]) ->
                     ("department", source.department),
                     ("classes", source.classes),
                     ("period_date", source.period_date),
+                    ("snapshot_column", source.snapshot_column),
                 )
                 if e is not None
             ]

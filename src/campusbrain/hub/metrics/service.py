@@ -226,7 +226,7 @@ def query_metric(
         _check_inputs(metric, catalog, schema, published.build_id)
         provenance = _provenance(con, paths, published, metric, schema)
         census = provenance.built_at.date().isoformat()
-        query = Query(tuple(dimensions), checked, chosen, scope, census)
+        query = Query(tuple(dimensions), checked, chosen, scope, census, published.build_id)
         try:
             select = compile_metric(metric, catalog, query)
         except CompileError as error:
@@ -412,7 +412,14 @@ def source_rows(
         schema = _schema(con)
         _check_inputs(metric, catalog, schema, published.build_id)
         provenance = _provenance(con, paths, published, metric, schema)
-        query = Query((), checked, metric.definition.grains[0], scope, provenance.built_at.date().isoformat())
+        query = Query(
+            (),
+            checked,
+            metric.definition.grains[0],
+            scope,
+            provenance.built_at.date().isoformat(),
+            published.build_id,
+        )
         try:
             select = source_rows_query(metric, query, limit + 1)
         except CompileError as error:

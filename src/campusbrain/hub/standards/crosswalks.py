@@ -25,6 +25,8 @@ spelling of a zero-padded code ('1' for '01') maps to it when that is not ambigu
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -505,3 +507,98 @@ def mapping_coverage(
             exp.column("field", quoted=True),
         )
     return query
+
+
+# --- writing a mapping (the crosswalk workbench) -------------------------------------------------
+
+_WORKBENCH_LOCK = ".workbench.lock"
+
+
+def _file_defining(folder: Path, key: tuple[str, str, str]) -> Path | None:
+    for file in _yaml_files(folder):
+        if not isinstance(file, Path):
+            continue
+        bindings = parse_crosswalk(file.read_text(encoding="utf-8"), f"{CROSSWALK_DIR}/{file.name}")
+        if any(b.key == key for b in bindings):
+            return file
+    return None
+
+
+def _leading_comments(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def crosswalk_value_add(
+    home: Path,
+    *,
+    source: str,
+    table: str,
+    field: str,
+    source_value: str,
+    code: str,
+    code_values: Iterable[CodeValueLike] | None = None,
+) -> Path:
+    """Map one source value of a bound field to a code in the college's own crosswalk file.
+
+    The value is written under ``$CAMPUSBRAIN_HOME/crosswalks/`` into the file that already binds
+    the field, or ``<source>.yaml`` (created when absent), so the next ``hub build`` applies it.
+    Refused with ``CrosswalkError``: a field no crosswalk binds, a blank value, a code that is
+    not in the field's code set, a value the crosswalk already maps (to another code: change it
+    in the file by hand, where the reason can be written down). Mapping a value to the code it
+    already has returns the file unchanged. The file is rewritten as a whole (its leading
+    comment lines kept) under a lock, and replaced atomically so a build never reads half of it.
+    """
+    systems = _load_code_values(code_values)
+    all_values = [v for vs in systems.values() for v in vs]
+    key = (source, table, field)
+    bindings = {b.key: b for b in field_bindings(home, code_values=all_values)}
+    binding = bindings.get(key)
+    if binding is None:
+        raise CrosswalkError(f"no crosswalk binds {source} {table}.{field} to a code system")
+    value, code = source_value.strip(), code.strip()
+    if not value:
+        raise CrosswalkError(f"{source} {table}.{field}: a blank source value cannot be mapped")
+    codes = {v.code for v in systems[binding.code_system]}
+    if code not in codes:
+        raise CrosswalkError(f"{code!r} is not a code of {binding.code_system} ({source} {table}.{field})")
+    mapped = dict(binding.values)
+    if binding.identity:
+        mapped = identity_values(systems[binding.code_system]) | mapped
+    if value in mapped:
+        if mapped[value] == code:
+            return _file_defining(home / CROSSWALK_DIR, key) or home / CROSSWALK_DIR / f"{source}.yaml"
+        raise CrosswalkError(
+            f"{source} {table}.{field}: {value!r} already maps to {mapped[value]!r}; change it in the file"
+        )
+    folder = home / CROSSWALK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / _WORKBENCH_LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = _file_defining(folder, key) or folder / f"{source}.yaml"
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        document = yaml.load(text, Loader=yaml.BaseLoader) if text.strip() else None  # noqa: S506 - text only
+        if not isinstance(document, dict):
+            document = {"source": source}
+        if document.get("source") != source:
+            path = folder / f"{source}-workbench.yaml"
+            document = {"source": source}
+        fields = document.get("fields")
+        if not isinstance(fields, dict):
+            fields = {}
+            document["fields"] = fields
+        spec = fields.setdefault(f"{table}.{field}", {"code_system": binding.code_system})
+        values = spec.get("values") if isinstance(spec.get("values"), dict) else {}
+        values[value] = code
+        spec["values"] = dict(sorted(values.items()))
+        new_text = _leading_comments(text) + yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        # Refuse to write what the build could not read back.
+        parse_crosswalk(new_text, f"{CROSSWALK_DIR}/{path.name}")
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(new_text, encoding="utf-8")
+        os.replace(temporary, path)
+    return path
