@@ -38,6 +38,84 @@ from campusbrain.hub.warehouse import NothingPublished
 
 # --- quality: rule results, scores, tickets (hub/quality) ----------------------------------------
 
+# Imports of this section stay here so it can be read (and edited) on its own. Errors re-exported:
+# NothingPublished (no build yet), NoQuality (the published build ran no quality rules),
+# UnknownRule (no such rule id), NoManifest (not a demo college).
+from campusbrain.hub.contracts import (  # noqa: E402
+    DefectDetection,
+    FailingRows,
+    QualityReport,
+    QualityScore,
+    QualityTicket,
+    TicketEvent,
+)
+from campusbrain.hub.quality import read as _quality  # noqa: E402
+from campusbrain.hub.quality.manifest import NoManifest as NoManifest  # noqa: E402
+from campusbrain.hub.quality.read import NoQuality as NoQuality  # noqa: E402
+from campusbrain.hub.quality.read import UnknownRule as UnknownRule  # noqa: E402
+
+QUALITY_ERRORS = (NothingPublished, NoQuality, UnknownRule)
+
+
+def quality_report(home: Path) -> QualityReport:
+    """Quality of the published build: every rule's result, this build's scores at every level, open tickets.
+
+    Reads ``quality.rule_result``, ``quality.score`` (this build's rows) and ``quality.ticket`` of
+    the published snapshot. Raises ``NothingPublished`` before the first build and ``NoQuality``
+    when the published build ran without quality rules.
+    """
+    return _quality.report(home)
+
+
+def quality_scores(
+    home: Path, *, level: str, subject: str | None = None, dimension: str | None = None
+) -> tuple[QualityScore, ...]:
+    """Scores of one level (``column``, ``table``, ``source``, ``department``, ``college``) over every build, oldest first.
+
+    ``subject`` (``dwd.student``, ``jiaowu``, ``002``, ``college``) and ``dimension``
+    (``completeness`` … ``accuracy`` or ``overall``) narrow it down; the history is carried from
+    snapshot to snapshot, so trends need nothing but the published one. ``ValueError`` for an
+    unknown level; ``NothingPublished``/``NoQuality`` as :func:`quality_report`.
+    """
+    return _quality.scores(home, level=level, subject=subject, dimension=dimension)
+
+
+def quality_tickets(
+    home: Path, *, department: str | None = None, status: str | None = None
+) -> tuple[QualityTicket, ...]:
+    """Quality tickets, one per rule that ever failed, of one owning department (单位号) and/or status.
+
+    ``status`` is ``open`` or ``closed`` (``ValueError`` otherwise). A ticket's ``due_at`` follows
+    the SLA of its severity (docs/quality.md); the next build closes it once its rule passes.
+    """
+    return _quality.tickets(home, department=department, status=status)
+
+
+def quality_ticket_events(home: Path, ticket_id: str) -> tuple[TicketEvent, ...]:
+    """The history of one ticket (opened, updated, closed, reopened), oldest first."""
+    return _quality.ticket_events(home, ticket_id)
+
+
+def quality_failing_rows(home: Path, rule_id: str, *, limit: int = 100, masked: bool = False) -> FailingRows:
+    """The captured failing rows of one rule (at most 1,000 are kept per rule), ``limit`` of them.
+
+    Each row has its key (JSON), the raw value, the ODS table and the file and line (``_source``,
+    ``_source_row``) it came from. Values are raw unless ``masked``: then each value is masked by
+    its column's data element policy (ID ``330106********123X``, phone ``138****5678``, name
+    ``张*``). A caller that shows raw values must check the viewer's right and audit the view.
+    Raises ``UnknownRule`` for a rule the published build does not have.
+    """
+    rows = _quality.failing_rows(home, rule_id, limit=limit)
+    return _quality.masked(rows) if masked else rows
+
+
+def quality_detection(home: Path) -> tuple[DefectDetection, ...]:
+    """Per planted defect kind of the demo manifest: planted, detected, recall, false alarms.
+
+    Only a demo college has a manifest (``NoManifest`` otherwise); see docs/quality.md.
+    """
+    return _quality.detection(home)
+
 
 # --- catalog: data items, lineage, freshness (hub/catalog) ---------------------------------------
 

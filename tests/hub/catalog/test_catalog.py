@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlglot import exp
 
 from campusbrain.hub import api
 from campusbrain.hub.catalog.index import catalog_for
@@ -225,12 +224,8 @@ def _drop_quality(home: Path) -> Path:
     snapshot = read_published(HubPaths(home)).snapshot
     con = engine.connect(snapshot)
     try:
-        engine.run(
-            con,
-            exp.Drop(this=exp.to_identifier("quality"), kind="SCHEMA", exists=True, cascade=True).sql(
-                "duckdb"
-            ),
-        )
+        engine.run(con, "DROP SCHEMA IF EXISTS quality CASCADE")
+        engine.checkpoint(con)
     finally:
         con.close()
     return home
@@ -263,6 +258,7 @@ def test_an_item_with_quality_scores_shows_its_column_and_table(snapshot_copy):
             " ('20270101T000000Z-bbbbbb', now(), 'column', 'dwd.student.SFZJH', '身份证件号', 'overall', 97.5, 1000, 25),"
             " ('20270101T000000Z-bbbbbb', now(), 'table', 'dwd.student', '学生', 'overall', 99.0, 5000, 50)",
         )
+        engine.checkpoint(con)
     finally:
         con.close()
 

@@ -19,6 +19,7 @@ The rule (docs/catalog.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from campusbrain.hub.contracts import Classification
 from campusbrain.hub.standards.elements import DataElement
@@ -67,16 +68,7 @@ def strictest(candidates: Iterable[Classification], rule: str) -> Classification
     if not classified:
         return UNCLASSIFIED
     best = max(classified, key=lambda c: (strictness(c), c.element or ""))
-    return Classification(
-        grade=best.grade,
-        level=best.level,
-        personal=best.personal,
-        sensitive=best.sensitive,
-        masking=best.masking,
-        element=best.element,
-        element_name=best.element_name,
-        rule=rule,
-    )
+    return replace(best, rule=rule)
 
 
 def element_id_of(column: str) -> str:

@@ -31,13 +31,11 @@ from campusbrain.hub.engine import duckdb as engine
 from campusbrain.hub.paths import HubPaths
 from campusbrain.hub.sources.config import load_sources
 from campusbrain.hub.standards.elements import DataElement, data_elements
+from campusbrain.hub.sync import SCHEDULE_INTERVALS, STALE_AFTER
 from campusbrain.hub.warehouse import NothingPublished, open_published, read_published
 
 CATALOG_LAYERS = ("ods", "dwd", "dws", "ads")
 ELEMENT_LAYER = "element"
-# The same thresholds ``hub status`` uses, so the catalog and the freshness board agree.
-_SCHEDULE_HOURS = {"hourly": 1.0, "daily": 24.0, "weekly": 168.0, "monthly": 744.0}
-_STALE_AFTER = 1.5
 
 
 @dataclass
@@ -116,13 +114,14 @@ def element_item_id(element: DataElement) -> str:
 
 
 def _freshness_of(last: datetime | None, schedule: str | None, now: datetime) -> str:
-    hours = _SCHEDULE_HOURS.get(str(schedule or "").lower())
+    # The same thresholds ``hub status`` uses, so the catalog and the freshness board agree.
+    interval = SCHEDULE_INTERVALS.get(str(schedule or "").lower())
     if last is None:
         return "unknown"
-    if hours is None:
+    if interval is None:
         return "unscheduled"
     moment = last if last.tzinfo is not None else last.replace(tzinfo=UTC)
-    return "fresh" if (now - moment).total_seconds() <= hours * 3600 * _STALE_AFTER else "stale"
+    return "fresh" if now - moment <= interval * STALE_AFTER else "stale"
 
 
 def _model_systems(models: dict[str, ModelRow]) -> dict[str, tuple[set[str], set[str]]]:
