@@ -41,6 +41,8 @@ class BuildReport:
     models: tuple[ModelRun, ...]
     failed_model: str | None = None
     error: str | None = None
+    # The quality rules' verdict on this build (None when built with quality=False).
+    quality: QualitySummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -200,6 +202,176 @@ class Viewer:
 
 
 # --- quality (hub/quality) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityRuleResult:
+    """One quality rule as one build measured it (a row of ``quality.rule_result``).
+
+    ``score`` is ``100 × (checked − failing) / checked`` (100 when nothing was checked);
+    ``status`` is ``pass``, ``fail`` or ``error`` (the rule could not run: ``error_message``).
+    ``blocked`` is True for a failed ``error`` rule: the models downstream of ``model`` kept
+    their previous snapshot's rows instead of being rebuilt.
+    """
+
+    build_id: str
+    rule_id: str
+    model: str
+    column_name: str | None
+    dimension: str
+    severity: str
+    kind: str
+    description: str
+    owner_department: str
+    owner_name: str
+    source_system: str | None
+    checked_rows: int
+    failing_rows: int
+    score: float
+    status: str
+    blocked: bool
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class QualityScore:
+    """A score of one subject in one dimension for one build (a row of ``quality.score``).
+
+    ``level`` is ``column`` (``dwd.student.SFZJH``), ``table`` (``dwd.student``), ``source``
+    (``jiaowu``), ``department`` (``002``) or ``college``; ``dimension`` is one of the six
+    dimensions or ``overall`` (the weighted mean, docs/quality.md).
+    """
+
+    build_id: str
+    built_at: datetime
+    level: str
+    subject: str
+    subject_name: str
+    dimension: str
+    score: float
+    checked_rows: int
+    failing_rows: int
+
+
+@dataclass(frozen=True)
+class QualityTicket:
+    """A data-quality ticket: one per rule, opened for the owning department when it fails.
+
+    ``status`` is ``open`` or ``closed``; ``due_at`` is the SLA deadline of the current opening
+    (``error`` 3 days, ``warn`` 14 days); ``failing_rows`` as of ``last_seen_build``.
+    """
+
+    ticket_id: str
+    rule_id: str
+    model: str
+    column_name: str | None
+    dimension: str
+    severity: str
+    owner_department: str
+    owner_name: str
+    status: str
+    opened_build: str
+    opened_at: datetime
+    due_at: datetime
+    last_seen_build: str
+    failing_rows: int
+    closed_build: str | None
+    closed_at: datetime | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "open" and datetime.now(self.due_at.tzinfo) > self.due_at
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """One change of a ticket (``opened``, ``updated``, ``closed``, ``reopened``) in one build."""
+
+    ticket_id: str
+    build_id: str
+    at: datetime
+    event: str
+    failing_rows: int
+
+
+@dataclass(frozen=True)
+class FailingRow:
+    """One captured failing row: its key (JSON text), the raw value and the file line it came from."""
+
+    rule_id: str
+    model: str
+    row_key: str
+    column_name: str | None
+    value: str | None
+    source: str | None
+    source_row: int | None
+    source_table: str | None = None  # the ODS table of the row (``ods.xuegong__T_XG_XSJBXX``)
+
+
+@dataclass(frozen=True)
+class FailingRows:
+    """Captured failing rows of one rule (raw, unmasked: the caller masks per viewer).
+
+    ``failing_rows`` is the rule's full count; at most 1,000 rows per rule are captured.
+    """
+
+    rule: QualityRuleResult
+    rows: tuple[FailingRow, ...]
+    failing_rows: int
+    captured_rows: int
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    """The short quality summary a build returns: how many rules ran and which failed, by severity."""
+
+    rules: int
+    passed: int
+    failed_error: tuple[str, ...]
+    failed_warn: tuple[str, ...]
+    errors: tuple[str, ...]
+    college_score: float | None
+    blocked_models: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> int:
+        return len(self.failed_error) + len(self.failed_warn)
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Quality of the published build: every rule result, the college's scores, the open tickets."""
+
+    build_id: str
+    built_at: datetime
+    results: tuple[QualityRuleResult, ...]
+    scores: tuple[QualityScore, ...]
+    open_tickets: tuple[QualityTicket, ...]
+
+    @property
+    def college_score(self) -> float | None:
+        for score in self.scores:
+            if score.level == "college" and score.dimension == "overall":
+                return score.score
+        return None
+
+
+@dataclass(frozen=True)
+class DefectDetection:
+    """Detection of one planted defect kind of the demo manifest by the quality rules.
+
+    ``recall`` is detected / planted; ``false_alarm_rate`` is false alarms over the clean rows of
+    the tables the kind's rules checked.
+    """
+
+    kind: str
+    planted: int
+    detected: int
+    recall: float | None
+    false_alarms: int
+    clean_rows: int
+    false_alarm_rate: float | None
+    rules: tuple[str, ...]
 
 
 # --- catalog (hub/catalog) ------------------------------------------------------------------------

@@ -43,6 +43,8 @@ from campusbrain.hub.models.project import (
 from campusbrain.hub.models.python import PythonModelContext
 from campusbrain.hub.models.seeds import create_mapping_reports, create_seeds, register_functions, seed_tables
 from campusbrain.hub.paths import HubPaths
+from campusbrain.hub.quality.run import QualityRun
+from campusbrain.hub.quality.run import prepare as prepare_quality
 from campusbrain.hub.warehouse import publish, read_published, record_build, remove_unpublished, snapshot_path
 
 # Catalog aliases inside the snapshot connection; quoted, so they cannot clash with model schemas.
@@ -215,7 +217,7 @@ def _insert_rows(
     con: engine.Connection,
     table: exp.Table,
     columns: Sequence[tuple[str, str]],
-    rows: list[tuple[object, ...]],
+    rows: Sequence[tuple[object, ...]],
 ) -> None:
     # One statement per chunk, one tuple of ``?`` markers per row: DuckDB's executemany runs row by
     # row and was the slowest part of a small build.
@@ -458,6 +460,7 @@ def build(
     after_model: Sequence[AfterModelHook] = (),
     memory_limit: str | None = None,
     threads: int | None = None,
+    quality: bool = True,
 ) -> BuildReport:
     """Build every model into a new snapshot and publish it; return what was done.
 
@@ -465,7 +468,9 @@ def build(
     models are copied unchanged from the previous snapshot (or built if it lacks them).
     ``full_refresh`` rebuilds incremental models from all their input. ``memory_limit`` (``"4GB"``)
     and ``threads`` bound DuckDB; by default it may use 80% of the machine's memory, and spills to
-    disk beyond the limit rather than failing. Project mistakes (a bad
+    disk beyond the limit rather than failing. ``quality`` runs the quality rules beside the
+    models (docs/quality.md): ``error`` rules between models, the rest before publishing, into the
+    snapshot's ``quality`` schema; the report's ``quality`` summarizes them. Project mistakes (a bad
     header, a missing reference, a cycle) raise :class:`ModelError` before any file is written; a
     model whose SQL fails returns a report with ``status="failed"`` and publishes nothing.
     Raises :class:`~campusbrain.hub.lock.HubBusy` when a sync or another build is running.
@@ -490,6 +495,8 @@ def build(
             if unknown:
                 raise ModelError(f"no such model: {', '.join(unknown)}")
         rebuild = project.downstream_closure(select) if select else set(project.order)
+        # Rule files are checked before the snapshot exists, like the models themselves.
+        quality_run = prepare_quality(paths, project) if quality else None
         snapshot = snapshot_path(paths, build_id)
         return _build_snapshot(
             paths,
@@ -503,6 +510,7 @@ def build(
             hooks=after_model,
             memory_limit=memory_limit,
             threads=threads,
+            quality_run=quality_run,
         )
 
 
@@ -519,6 +527,7 @@ def _build_snapshot(
     hooks: Sequence[AfterModelHook],
     memory_limit: str | None,
     threads: int | None,
+    quality_run: QualityRun | None = None,
 ) -> BuildReport:
     previous = read_published(paths)
     has_previous = previous is not None and previous.snapshot.exists()
@@ -526,6 +535,11 @@ def _build_snapshot(
     # tqdm draws one bar for the whole build; DuckDB's per-query bar would tear it apart.
     engine.disable_progress_bar(con)
     context = BuildContext(con=con, build_id=build_id, project=project)
+    if quality_run is not None:
+        quality_run.ods_alias = ODS_ALIAS if paths.ods.exists() else None
+        quality_run.previous_alias = PREVIOUS_ALIAS if has_previous else None
+        hooks = (*hooks, quality_run.after_model)
+    quality_summary = None
     lineage: list[ColumnLineage] = []
     current: str | None = None
     try:
@@ -647,6 +661,10 @@ def _build_snapshot(
         )
         sources = _source_freshness(con, project, schema) if paths.ods.exists() else []
         reconciliation = _reconciliation(con, project, context.runs, schema) if paths.ods.exists() else None
+        if quality_run is not None:
+            current = "quality"
+            quality_summary = quality_run.finish(con, build_id, context.runs)
+            current = None
         _write_metadata(con, project, context.runs, lineage, build_row, has_previous, sources, reconciliation)
         for alias, attached in ((ODS_ALIAS, paths.ods.exists()), (PREVIOUS_ALIAS, has_previous)):
             if attached:
@@ -699,4 +717,5 @@ def _build_snapshot(
         finished_at=finished,
         snapshot=snapshot,
         models=runs,
+        quality=quality_summary,
     )

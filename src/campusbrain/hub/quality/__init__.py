@@ -1,0 +1,1 @@
+"""Data quality: rules beside the models, dimension scores, failing-row capture, tickets."""
