@@ -71,14 +71,22 @@ def fullwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-def date_variant(day: date, rng: random.Random) -> str:
-    """One of the date spellings real exports mix in a single column."""
+def date_variant(day: date, rng: random.Random, native: str | None = None) -> str:
+    """One of the date spellings real exports mix in a single column.
+
+    ``native`` is the column's own format (``%Y%m%d`` for 学工): a "variant" spelled exactly like
+    the clean rows would be no defect at all, so the next spelling is used instead (no extra draw,
+    so the rest of the generated college stays the same).
+    """
+    spellings = (
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day:%Y%m%d}",
+    )
     style = rng.randrange(3)
-    if style == 0:
-        return f"{day.year}年{day.month}月{day.day}日"
-    if style == 1:
-        return f"{day.year}/{day.month}/{day.day}"
-    return f"{day:%Y%m%d}"
+    if native is not None and spellings[style] == day.strftime(native):
+        style = (style + 1) % 3
+    return spellings[style]
 
 
 def hit(rng: random.Random, kind: str, scale: float = 1.0) -> bool:

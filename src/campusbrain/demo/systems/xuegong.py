@@ -77,7 +77,7 @@ def generate(ctx: GenContext) -> SystemResult:
             id_number = fullwidth(id_number)
             log.add(NAME, table, key, "fullwidth_digits", "SFZJH")
         if hit(rng, "mixed_date_format", 2.0):
-            birth = date_variant(p.birth_date, rng)
+            birth = date_variant(p.birth_date, rng, native="%Y%m%d")
             log.add(NAME, table, key, "mixed_date_format", f"CSRQ {birth}")
         if hit(rng, "code_outside_standard"):
             sex = "男" if sex == "1" else "女"
