@@ -61,12 +61,19 @@ test-postgres: install
 	  echo "PostgreSQL lane SKIPPED: cannot connect to $(TEST_PG_URL) (start PostgreSQL with trust auth for user postgres)"; \
 	fi
 
-## messages: re-extract UI strings into the Chinese catalogue and compile it (needs gettext's msgfmt).
-##   msgids are English; translate new entries in src/campusbrain/web/locale/zh_Hans/LC_MESSAGES/django.po.
+## messages: re-extract UI strings into the Chinese catalogues and compile them (needs gettext's msgfmt).
+##   msgids are English. The shell's strings live in web/locale; each app with its own locale/ folder
+##   (cockpit, governance, ...) keeps its own catalogue, so apps never overwrite each other's translations.
+APP_LOCALES = $(patsubst %/locale,%,$(wildcard src/campusbrain/*/locale))
 messages: install
 	cd src/campusbrain && DJANGO_SETTINGS_MODULE=campusbrain.web.settings ../../$(BIN)/django-admin makemessages \
-	  -l zh_Hans --no-location --ignore 'hub/*' --ignore 'demo/*' --ignore 'static/*'
+	  -l zh_Hans --no-location --ignore 'hub/*' --ignore 'demo/*' --ignore 'static/*' \
+	  $(foreach app,$(filter-out web,$(notdir $(APP_LOCALES))),--ignore '$(app)/*')
 	cd src/campusbrain/web && DJANGO_SETTINGS_MODULE=campusbrain.web.settings ../../../$(BIN)/django-admin compilemessages -l zh_Hans
+	@for app in $(filter-out src/campusbrain/web,$(APP_LOCALES)); do \
+	  (cd $$app && DJANGO_SETTINGS_MODULE=campusbrain.web.settings $(CURDIR)/$(BIN)/django-admin makemessages -l zh_Hans --no-location --ignore 'static/*' \
+	   && DJANGO_SETTINGS_MODULE=campusbrain.web.settings $(CURDIR)/$(BIN)/django-admin compilemessages -l zh_Hans) || exit 1; \
+	done
 
 ## lint: formatting, lint and type checks
 lint: install

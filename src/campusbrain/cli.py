@@ -25,6 +25,8 @@ BENCH_SCALE = 3.0
 # Exceptions from the hub and the web layer whose message tells the user what to do.
 _USER_ERRORS = {
     "AssetsMissing",
+    "MetricAccessDenied",
+    "MetricNotFound",
     "DemoAccountsRefused",
     "DemoManifestError",
     "HubBusy",
@@ -35,6 +37,9 @@ _USER_ERRORS = {
     "LayerViolation",
     "CycleError",
     "NoODS",
+    "QualityRuleError",
+    "NoQuality",
+    "NoManifest",
 }
 
 
@@ -98,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
     hub_status = hub_commands.add_parser("status", help="per source: last sync, rows, freshness, last error")
     hub_status.add_argument("--home", type=Path)
     hub_status.add_argument("--json", action="store_true")
+    hub_quality = hub_commands.add_parser(
+        "quality", help="quality rule results and scores of the published build (docs/quality.md)"
+    )
+    hub_quality.add_argument("--home", type=Path)
+    hub_quality.add_argument("--json", action="store_true")
+    hub_quality.add_argument(
+        "--against-manifest",
+        action="store_true",
+        help="demo college: detection per planted defect kind (recall, false alarms)",
+    )
     hub_query = hub_commands.add_parser("query", help="read-only SQL on the published warehouse snapshot")
     hub_query.add_argument("sql")
     hub_query.add_argument("--home", type=Path)
@@ -106,6 +121,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--ods", action="store_true", help="query the ODS instead of the published snapshot"
     )
     hub_query.add_argument("--limit", type=int, default=None, help="return at most this many rows")
+
+    metrics = commands.add_parser("metrics", help="governed metrics: list, show a definition, query one")
+    metrics_commands = metrics.add_subparsers(dest="metrics_command", required=True)
+    metrics_list = metrics_commands.add_parser(
+        "list", help="every metric (or one theme's) with its name and unit"
+    )
+    metrics_list.add_argument("--theme", help="a theme slug: overview, governance, hr, students …")
+    metrics_list.add_argument("--json", action="store_true")
+    metrics_show = metrics_commands.add_parser(
+        "show", help="one metric's definition (口径, formula, dimensions)"
+    )
+    metrics_show.add_argument("metric_id")
+    metrics_show.add_argument("--json", action="store_true")
+    metrics_query = metrics_commands.add_parser("query", help="compute a metric on the published snapshot")
+    metrics_query.add_argument("metric_id")
+    metrics_query.add_argument("--home", type=Path)
+    metrics_query.add_argument("--by", action="append", default=[], help="a dimension to cut by (repeatable)")
+    metrics_query.add_argument(
+        "--grain", help="学年, 学期, 教学周, 月, 自然年 or 时点 (default: the metric's first)"
+    )
+    metrics_query.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="keep one dimension or period value",
+    )
+    metrics_query.add_argument(
+        "--role", default="leader", help="answer as this role (default leader: college)"
+    )
+    metrics_query.add_argument("--department", default="", help="the viewer's 单位号 (dean, teacher)")
+    metrics_query.add_argument(
+        "--classes", default="", help="the viewer's 班号, comma-separated (counsellor)"
+    )
+    metrics_query.add_argument("--json", action="store_true")
 
     bench = commands.add_parser("bench", help="time each stage at a chosen scale and print JSON figures")
     bench.add_argument("--home", type=Path, help="work folder (default: $CAMPUSBRAIN_HOME/bench)")
@@ -283,6 +333,8 @@ def cmd_hub_build(args: argparse.Namespace) -> int:
         )
         if report.ok:
             print(f"构建完成并发布 built and published {report.build_id} in {report.seconds:.1f} s")
+            if report.quality is not None:
+                _print_quality_summary(report.quality)
         else:
             print(f"构建失败 build failed at {report.failed_model}: {report.error}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -349,6 +401,78 @@ def cmd_hub_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_quality_summary(summary: Any) -> None:
+    score = "-" if summary.college_score is None else f"{summary.college_score:.2f}"
+    print(
+        f"数据质量 quality: {summary.rules} rules, {summary.passed} passed; failed: "
+        f"{len(summary.failed_error)} error, {len(summary.failed_warn)} warn; college score {score}"
+    )
+    for rule_id in summary.failed_error:
+        print(f"  error {rule_id}")
+    if summary.blocked_models:
+        print(f"  kept/skipped downstream: {', '.join(summary.blocked_models)}")
+    for problem in summary.errors:
+        print(f"  could not run {problem}", file=sys.stderr)
+
+
+def cmd_hub_quality(args: argparse.Namespace) -> int:
+    from .hub import api
+
+    home = _home(args)
+    if args.against_manifest:
+        table = api.quality_detection(home)
+        if args.json:
+            print(json.dumps(_jsonable(table), ensure_ascii=False, indent=1))
+            return 0
+        _print_table(
+            ["kind", "planted", "detected", "recall", "false alarms", "clean rows", "false alarm rate"],
+            [
+                [
+                    d.kind,
+                    d.planted,
+                    d.detected,
+                    "-" if d.recall is None else f"{d.recall:.1%}",
+                    d.false_alarms,
+                    d.clean_rows,
+                    "-" if d.false_alarm_rate is None else f"{d.false_alarm_rate:.3%}",
+                ]
+                for d in table
+            ],
+        )
+        return 0
+    report = api.quality_report(home)
+    if args.json:
+        print(json.dumps(_jsonable(report), ensure_ascii=False, indent=1))
+        return 0
+    _print_table(
+        ["rule", "dimension", "severity", "table", "checked", "failing", "score", "status"],
+        [
+            [
+                r.rule_id,
+                r.dimension,
+                r.severity,
+                r.model,
+                r.checked_rows,
+                r.failing_rows,
+                f"{r.score:.2f}",
+                r.status,
+            ]
+            for r in report.results
+        ],
+    )
+    print()
+    _print_table(
+        ["level", "subject", "name", "overall", "rows checked", "rows failing"],
+        [
+            [s.level, s.subject, s.subject_name, f"{s.score:.2f}", s.checked_rows, s.failing_rows]
+            for s in report.scores
+            if s.dimension == "overall" and s.level in ("college", "department", "source")
+        ],
+    )
+    print(f"build {report.build_id}; open tickets: {len(report.open_tickets)}")
+    return 0
+
+
 def cmd_hub_query(args: argparse.Namespace) -> int:
     import csv
 
@@ -383,6 +507,68 @@ def cmd_hub_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """``campusbrain metrics list|show|query``: the metric catalog and answers, as a table or JSON."""
+    from .hub import api
+    from .hub.contracts import Viewer
+
+    if args.metrics_command == "list":
+        definitions = api.metric_catalog(theme=args.theme)
+        if args.json:
+            print(json.dumps(_jsonable(list(definitions)), ensure_ascii=False, indent=1))
+        else:
+            _print_table(
+                ["id", "名称", "theme", "kind", "unit", "grains"],
+                [[d.id, d.name, d.theme, d.kind, d.unit, " ".join(d.grains)] for d in definitions],
+            )
+        return 0
+    if args.metrics_command == "show":
+        definition = api.metric_definition(args.metric_id)
+        if args.json:
+            print(json.dumps(_jsonable(definition), ensure_ascii=False, indent=1))
+        else:
+            for key, value in _jsonable(definition).items():
+                print(f"{key}: {' '.join(value) if isinstance(value, list) else value}")
+        return 0
+    filters: dict[str, str] = {}
+    for item in args.filter:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise UserError(f"--filter {item!r}: write NAME=VALUE, e.g. 学年=2024-2025")
+        filters[name] = value
+    viewer = Viewer(
+        username="cli",
+        role=args.role,
+        department_code=args.department,
+        class_codes=tuple(c for c in args.classes.split(",") if c),
+    )
+    result = api.metric_query(
+        _home(args),
+        args.metric_id,
+        viewer=viewer,
+        dimensions=tuple(args.by),
+        filters=filters,
+        grain=args.grain,
+    )
+    if args.json:
+        print(json.dumps(_jsonable(result), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.metric.name} ({result.metric.unit}) · {result.scope} · grain {result.grain}")
+    _print_table(
+        [*result.dimensions, "period", "value"],
+        [
+            [v for _n, v in row.dims] + [row.period, "—" if row.suppressed else row.value]
+            for row in result.rows
+        ],
+    )
+    p = result.provenance
+    flags = " ".join(f for f, on in (("STALE", p.stale), ("LOW-QUALITY", p.low_quality)) if on)
+    print(
+        f"build {p.build_id} · definition v{p.definition_version} · quality {p.quality_score} {flags}".rstrip()
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     _home(args)
     from .web import launch
@@ -403,8 +589,11 @@ def main(argv: list[str] | None = None) -> int:
                 "build": cmd_hub_build,
                 "status": cmd_hub_status,
                 "query": cmd_hub_query,
+                "quality": cmd_hub_quality,
             }[args.hub_command]
             return handler(args)
+        elif args.command == "metrics":
+            return cmd_metrics(args)
         elif args.command == "bench":
             cmd_bench(args)
         elif args.command == "serve":
