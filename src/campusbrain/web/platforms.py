@@ -46,6 +46,7 @@ PLATFORMS: tuple[Platform, ...] = (
             "with its definition, freshness and quality."
         ),
         app="campusbrain.cockpit",
+        built=True,
     ),
     Platform(
         slug="governance",

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "campusbrain.web",
     "campusbrain.accounts",
+    "campusbrain.cockpit",
 ]
 
 MIDDLEWARE = [

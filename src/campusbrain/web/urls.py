@@ -17,6 +17,8 @@ urlpatterns = [
     # The language switch must work on the login page, before anyone is signed in.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("cockpit/", include("campusbrain.cockpit.urls")),
+    path("api/v1/", include("campusbrain.web.api.urls")),
 ]
 
 # A platform gets its own app's URLs once it is built; until then its slug shows the honest page.
