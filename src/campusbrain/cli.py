@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ _USER_ERRORS = {
     "QualityRuleError",
     "NoQuality",
     "NoManifest",
+    "UnknownRule",
 }
 
 
@@ -112,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--against-manifest",
         action="store_true",
         help="demo college: detection per planted defect kind (recall, false alarms)",
+    )
+    hub_quality.add_argument(
+        "--rule",
+        metavar="RULE_ID",
+        help="one rule: its captured failing rows (masked) and the query that lists all of them",
     )
     hub_query = hub_commands.add_parser("query", help="read-only SQL on the published warehouse snapshot")
     hub_query.add_argument("sql")
@@ -415,10 +422,35 @@ def _print_quality_summary(summary: Any) -> None:
         print(f"  could not run {problem}", file=sys.stderr)
 
 
+def _print_rule(home: Path, rule_id: str, *, as_json: bool) -> int:
+    from .hub import api
+
+    # Masked: whoever runs the CLI is not identified, so unmasked values would go unaudited.
+    rows = api.quality_failing_rows(home, rule_id, limit=50, masked=True)
+    result = next(r for r in api.quality_report(home).results if r.rule_id == rule_id)
+    if as_json:
+        print(json.dumps(_jsonable({"result": result, "rows": rows}), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.rule_id} ({result.dimension}, {result.severity}): {result.description}")
+    print(
+        f"{result.model}: {result.failing_rows} of {result.checked_rows} rows fail; showing {len(rows.rows)}"
+    )
+    _print_table(
+        ["key", "value", "file", "line"],
+        [[r.row_key, r.value, r.source, r.source_row] for r in rows.rows],
+    )
+    if result.failing_query:
+        print("\nall failing rows (values in clear; read-only on the published snapshot):")
+        print(f"  campusbrain hub query {shlex.quote(result.failing_query)}")
+    return 0
+
+
 def cmd_hub_quality(args: argparse.Namespace) -> int:
     from .hub import api
 
     home = _home(args)
+    if args.rule:
+        return _print_rule(home, args.rule, as_json=args.json)
     if args.against_manifest:
         table = api.quality_detection(home)
         if args.json:

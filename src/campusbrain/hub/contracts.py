@@ -231,6 +231,8 @@ class QualityRuleResult:
     status: str
     blocked: bool
     error_message: str | None = None
+    # Lists every failing row on the published snapshot (``hub query``); None for checks on the ODS.
+    failing_query: str | None = None
 
 
 @dataclass(frozen=True)

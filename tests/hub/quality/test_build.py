@@ -87,6 +87,20 @@ def test_capture_is_at_most_a_thousand_rows_per_rule(built_demo_college: Path) -
         assert captured == min(results[str(rule_id)].failing_rows, 1000), rule_id
 
 
+def test_the_stored_query_lists_every_failing_row(built_demo_college: Path) -> None:
+    from campusbrain.hub.query import query
+
+    results = api.quality_report(built_demo_college).results
+    listed = [r for r in results if r.failing_query is not None]
+    # Row rules on the snapshot's tables carry a query; freshness and ODS reconciliation do not.
+    assert len(listed) > len(results) // 2
+    assert all(r.failing_query is None for r in results if r.dimension == "timeliness")
+    for result in listed:
+        answer = query(built_demo_college, str(result.failing_query))
+        assert len(answer.rows) == result.failing_rows, result.rule_id
+        assert answer.columns[:4] == ("row_key", "value", "_source", "_source_row"), result.rule_id
+
+
 def test_planted_defects_are_detected(built_demo_college: Path) -> None:
     table = {d.kind: d for d in api.quality_detection(built_demo_college)}
     manifest = json.loads((built_demo_college / "demo-sources/manifest.json").read_text(encoding="utf-8"))
@@ -134,6 +148,14 @@ def test_cli_prints_results_and_the_detection_table(
     assert main(["hub", "quality", "--home", str(built_demo_college), "--against-manifest"]) == 0
     out = capsys.readouterr().out
     assert "invalid_id_checksum" in out and "late_daily_file" in out
+    assert (
+        main(["hub", "quality", "--home", str(built_demo_college), "--rule", "student_affairs.sfzjh_valid"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "xuegong:demo-sources/xuegong/T_XG_XSJBXX.csv" in out and "campusbrain hub query" in out
+    assert "*" in out  # values masked on the terminal too: an operator's screen is not an audit trail
+    assert main(["hub", "quality", "--home", str(built_demo_college), "--rule", "no.such_rule"]) == 2
 
 
 def test_cli_without_a_manifest_says_so(

@@ -46,6 +46,9 @@ class Outcome:
     samples: list[tuple[str, str | None, str | None, int | None, str | None]] = field(default_factory=list)
     error: str | None = None
     source_tables: tuple[str, ...] = ()
+    # Every failing row, not just the captured ones: one SELECT per check over the published
+    # snapshot, for ``hub query``. None when a check reads the ODS (not attached to a snapshot).
+    queries: list[exp.Query | None] = field(default_factory=list)
 
     def add(self, other: Outcome) -> None:
         self.checked += other.checked
@@ -53,6 +56,18 @@ class Outcome:
         room = CAPTURE_LIMIT - len(self.samples)
         self.samples.extend(other.samples[: max(room, 0)])
         self.error = self.error or other.error
+        self.queries.extend(other.queries)
+
+    @property
+    def failing_query(self) -> str | None:
+        """One read-only query listing every failing row (key, value, file, line), or None."""
+        if not self.queries or any(q is None for q in self.queries):
+            return None
+        queries = [q for q in self.queries if q is not None]
+        union = queries[0]
+        for other in queries[1:]:
+            union = exp.union(union, other, distinct=False)
+        return _render(union)
 
     @property
     def status(self) -> str:
@@ -305,6 +320,9 @@ def _aggregate(ctx: Context, checks: Sequence[RowCheck]) -> None:
     bounded sample of failing rows (key as JSON, value as text, file and line)."""
     relation = checks[0].relation
     selects: list[exp.Expr] = []
+    source = (
+        relation if isinstance(relation, exp.Table) else exp.Subquery(this=relation, alias="checked_rows")
+    )
     for check in checks:
         checked = check.checked if check.checked is not None else exp.true()
         failing = exp.and_(exp.Paren(this=checked.copy()), exp.Paren(this=check.failing.copy()))
@@ -345,6 +363,7 @@ def _aggregate(ctx: Context, checks: Sequence[RowCheck]) -> None:
             if check.provenance
             else (_text(_col(check.key[0])) if check.key else exp.Literal.number(0))
         )
+        check.outcome.queries.append(_listing(ctx, check, source, key, order, failing))
         selects.append(exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=checked.copy())))
         selects.append(exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=failing.copy())))
         selects.append(
@@ -355,9 +374,6 @@ def _aggregate(ctx: Context, checks: Sequence[RowCheck]) -> None:
                 expression=exp.Where(this=failing),
             )
         )
-    source = (
-        relation if isinstance(relation, exp.Table) else exp.Subquery(this=relation, alias="checked_rows")
-    )
     (row,) = engine.fetch_all(ctx.con, _render(exp.select(*selects).from_(source)))
     for position, check in enumerate(checks):
         checked_n, failing_n, sample_rows = row[3 * position : 3 * position + 3]
@@ -378,6 +394,34 @@ def _aggregate(ctx: Context, checks: Sequence[RowCheck]) -> None:
                 )
         if check.source_table and check.source_table not in outcome.source_tables:
             outcome.source_tables = (*outcome.source_tables, check.source_table)
+
+
+def _listing(
+    ctx: Context, check: RowCheck, source: exp.Expr, key: exp.Expr, order: exp.Expr, failing: exp.Expr
+) -> exp.Query | None:
+    """The query behind a check's counts that lists all its failing rows, runnable on the published
+    snapshot; None when it reads a catalog other than the snapshot's own (the ODS)."""
+    listing = (
+        exp.select(
+            exp.alias_(key.copy(), "row_key"),
+            exp.alias_(_text(check.value.copy()) if check.value is not None else exp.Null(), "value"),
+            exp.alias_(_col("_source") if check.provenance else exp.Null(), "_source"),
+            exp.alias_(
+                exp.Cast(this=_col("_source_row"), to=exp.DataType.build("BIGINT"))
+                if check.provenance
+                else exp.Null(),
+                "_source_row",
+            ),
+        )
+        .from_(source.copy())
+        .where(failing.copy())
+        .order_by(order.copy())
+    )
+    for table in listing.find_all(exp.Table):
+        if table.catalog and table.catalog != ctx.own_catalog:
+            return None
+        table.set("catalog", None)
+    return listing
 
 
 def _model_source_tables(ctx: Context, rule: Rule) -> tuple[str | None, ...]:

@@ -48,6 +48,7 @@ RULE_RESULT_COLUMNS = (
     ("error_message", "VARCHAR"),
     ("detects", "VARCHAR[]"),
     ("source_tables", "VARCHAR[]"),
+    ("failing_query", "VARCHAR"),
 )
 FAILING_ROW_COLUMNS = (
     ("rule_id", "VARCHAR"),
@@ -134,7 +135,9 @@ class QualityRun:
         own = engine.current_catalog(con)
 
         def tables() -> check.Catalog:
-            found: dict[str, Mapping[str, Mapping[str, Mapping[str, str]]]] = {own: engine.catalog_columns(con, own)}
+            found: dict[str, Mapping[str, Mapping[str, Mapping[str, str]]]] = {
+                own: engine.catalog_columns(con, own)
+            }
             if self.ods_alias is not None:
                 if self._ods_catalog is None:
                     self._ods_catalog = engine.catalog_columns(con, self.ods_alias)
@@ -224,6 +227,7 @@ class QualityRun:
             outcome.error,
             list(rule.detects),
             list(outcome.source_tables),
+            outcome.failing_query,
         )
 
 
