@@ -57,6 +57,7 @@ PLATFORMS: tuple[Platform, ...] = (
             "quality checks and tickets, the data catalog and lineage."
         ),
         app="campusbrain.governance",
+        built=True,
     ),
     Platform(
         slug="servicehall",

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "campusbrain.web",
     "campusbrain.accounts",
     "campusbrain.cockpit",
+    "campusbrain.governance",
 ]
 
 MIDDLEWARE = [

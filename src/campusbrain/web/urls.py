@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("cockpit/", include("campusbrain.cockpit.urls")),
+    path("governance/", include("campusbrain.governance.urls")),
     path("api/v1/", include("campusbrain.web.api.urls")),
 ]
 
