@@ -165,12 +165,12 @@ def test_steward_maps_a_value_and_the_page_says_the_next_build_applies_it(writab
 
     form = client.get(url, _key(value)).content.decode()
     assert "csrfmiddlewaretoken" in form
-    assert "下一次构建" in form or "next build" in form
+    assert "下一次构建时生效" in form
     response = client.post(url, {**_key(value), "code": code})
 
     assert response.status_code == 302
     saved = client.get(response["Location"]).content.decode()
-    assert "下一次构建" in saved or "next build" in saved
+    assert "下一次构建时生效" in saved
     written = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in (home / "crosswalks").glob("*.yaml")]
     mapped = [
         doc["fields"][f"{value.table}.{value.field}"].get("values", {})

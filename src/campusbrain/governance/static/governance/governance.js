@@ -16,6 +16,8 @@
       legend: { data: spec.categories.map(function (c) { return c.name; }), bottom: 0 },
       series: [{
         type: "graph", layout: "none", roam: true, draggable: false,
+        // Room for the labels under the outermost nodes, so a phone shows them whole.
+        left: 70, right: 70, top: 30, bottom: 60,
         categories: spec.categories,
         data: spec.nodes.map(function (n) {
           return { id: n.id, name: n.name, x: n.x, y: n.y, category: n.category, symbolSize: n.symbolSize, link: n.link,
@@ -23,7 +25,7 @@
         }),
         links: spec.edges.map(function (e) { return { source: e.source, target: e.target, transform: e.transform }; }),
         edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
-        label: { show: true, position: "right", fontSize: 11, width: 220, overflow: "truncate" },
+        label: { show: true, position: "bottom", fontSize: 11, width: 140, overflow: "truncate" },
         lineStyle: { color: "#7b8794", curveness: 0.1 },
         emphasis: { focus: "adjacency" }
       }]
@@ -42,7 +44,8 @@
         return { type: "line", name: s.name, data: s.values, connectNulls: true, symbolSize: 6 };
       });
     } else {
-      series = [{ type: "bar", name: spec.title, data: spec.values, label: { show: spec.labels.length <= 12, position: "right" } }];
+      series = [{ type: "bar", name: spec.title, data: spec.values, label: { show: spec.labels.length <= 16, position: "right",
+        formatter: function (p) { return p.value === null ? "" : p.value.toFixed(2); } } }];
     }
     var bar = spec.kind !== "line";
     var category = { type: "category", data: spec.labels, axisLabel: { width: 110, overflow: "truncate", hideOverlap: true } };
@@ -50,7 +53,7 @@
     chart.setOption({
       animation: false,
       textStyle: { fontFamily: FONT },
-      grid: { left: 8, right: 40, top: bar ? 8 : 40, bottom: 8, containLabel: true },
+      grid: { left: 8, right: bar ? 56 : 24, top: bar ? 8 : 40, bottom: 8, containLabel: true },
       legend: bar ? undefined : { type: "scroll", top: 0 },
       tooltip: { trigger: "axis", confine: true },
       xAxis: bar ? value : category,
