@@ -520,7 +520,8 @@ def read_csv_files(
     delimiter = str(table.get("delimiter") or ",")
     quote = str(table.get("quote") or '"')
     headers = [_simple_header(u.path, delimiter, quote, skip) for u in units]
-    if headers[0] is None or "filename" in headers[0] or any(h != headers[0] for h in headers):
+    # A column of the export named like the reader's own virtual column would shadow it.
+    if headers[0] is None or "file_index" in headers[0] or any(h != headers[0] for h in headers):
         return None
     con = ctx.con
     ods.ensure_table(con, source.name, table.name, headers[0])
@@ -530,8 +531,8 @@ def read_csv_files(
         ods.set_scratch_dirty(con, False)
     expected = [int(u.lines or 0) - 1 - skip for u in units]
     scan = ods.render(
-        f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT * FROM read_csv(?, all_varchar = TRUE, header = TRUE, "
-        "delim = ?, quote = ?, skip = ?, null_padding = FALSE, filename = TRUE, store_rejects = TRUE, "
+        f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT *, file_index FROM read_csv(?, all_varchar = TRUE, "
+        "header = TRUE, delim = ?, quote = ?, skip = ?, null_padding = FALSE, store_rejects = TRUE, "
         f"rejects_table = '{_REJECTS_TABLE}', rejects_scan = '{_REJECTS_SCAN}')"
     )
     inserted = load_staged(
@@ -810,46 +811,28 @@ def _load_records(
     return Counts(read=len(good) + len(rejects), loaded=len(good), rejected=len(rejects))
 
 
-def register_chunk(con: engine.Connection, units: Sequence[FileUnit], expected_rows: list[int]) -> str:
-    """Register a chunk's files (path, provenance label, first row, row count) as a view for one load.
-
-    ``expected_rows[i]`` is how many data rows file ``i`` holds; ``row_offset`` is where its rows
-    start in the chunk, so each file's rows are numbered from 1 even though the chunk is read as one.
-    """
-    offsets = [sum(expected_rows[:i]) for i in range(len(units))]
-    view = "__campusbrain_chunk"
-    engine.register_arrow(
-        con,
-        view,
-        pa.table(
-            {
-                "path": pa.array([str(u.path) for u in units], pa.string()),
-                "label": pa.array([u.label for u in units], pa.string()),
-                "row_offset": pa.array(offsets, pa.int64()),
-                "row_count": pa.array(expected_rows, pa.int64()),
-            }
-        ),
-    )
-    return view
-
-
 STAGE_TABLE = "__campusbrain_stage"
 
 # Rows of the staging table in scan order get consecutive rowids from some base (inside a
 # transaction DuckDB numbers new rows from a high offset, not 0): file i's rows must be exactly the
-# rowids [base + row_offset, base + row_offset + row_count). Any file whose rows are not there
-# fails this check.
+# rowids [base + offset_i, base + offset_i + count_i). ``file_index`` (the reader's virtual column:
+# the file's position in the list scanned) picks each file's offset and count out of list
+# parameters, so neither the check nor the insert joins 100 million rows on a path string.
+# Parameters: rowid base (twice), row counts, row offsets (twice).
 _MISPLACED = (
-    "SELECT count(*) FROM (SELECT m.path, MIN(s.rowid) - ? AS first_row, MAX(s.rowid) - ? AS last_row, "
-    "COUNT(*) AS n, ANY_VALUE(m.row_offset) AS row_offset, ANY_VALUE(m.row_count) AS row_count "
-    f"FROM {STAGE_TABLE} AS s JOIN __campusbrain_chunk AS m ON m.path = s.filename GROUP BY m.path) AS f "
-    "WHERE n <> row_count OR first_row <> row_offset OR last_row <> row_offset + row_count - 1"
+    "SELECT count(*) FROM (SELECT file_index, MIN(rowid) - ? AS first_row, MAX(rowid) - ? AS last_row, "
+    f"COUNT(*) AS n FROM {STAGE_TABLE} GROUP BY file_index) AS f "
+    "WHERE n <> list_element(CAST(? AS BIGINT[]), CAST(file_index AS INTEGER) + 1) "
+    "OR first_row <> list_element(CAST(? AS BIGINT[]), CAST(file_index AS INTEGER) + 1) "
+    "OR last_row <> list_element(CAST(? AS BIGINT[]), CAST(file_index AS INTEGER) + 1) + n - 1"
 )
-# Parameters: batch id, load time, rowid base.
+# Parameters: batch id, load time, labels, rowid base, row offsets.
 _FROM_STAGE = (
-    "INSERT INTO __target__ BY NAME SELECT s.* EXCLUDE (filename), ? AS _batch_id, "
-    "CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, s.rowid - ? - m.row_offset + 1 AS _source_row "
-    f"FROM {STAGE_TABLE} AS s JOIN __campusbrain_chunk AS m ON m.path = s.filename"
+    "INSERT INTO __target__ BY NAME SELECT s.* EXCLUDE (file_index), ? AS _batch_id, "
+    "CAST(? AS TIMESTAMP) AS _loaded_at, "
+    "list_element(CAST(? AS VARCHAR[]), CAST(s.file_index AS INTEGER) + 1) AS _source, "
+    "s.rowid - ? - list_element(CAST(? AS BIGINT[]), CAST(s.file_index AS INTEGER) + 1) + 1 AS _source_row "
+    f"FROM {STAGE_TABLE} AS s"
 )
 
 
@@ -866,25 +849,26 @@ def load_staged(
 ) -> int:
     """Load a chunk of files through a temporary staging table; return the rows inserted.
 
-    ``scan`` (rendered SQL) creates :data:`STAGE_TABLE` from a multi-file scan with a ``filename``
-    column. Numbering rows in the scan itself (``WITH ORDINALITY``) makes DuckDB read on one
-    thread; a plain scan reads in parallel and, with insertion order preserved, stores the rows in
-    file and line order, so ``rowid`` gives each row its line. The rowid ranges of the files are
-    checked before anything is inserted: a chunk that does not match raises
-    :class:`RetryFileByFile`. Runs inside the caller's transaction; the staging table is dropped.
+    ``scan`` (rendered SQL) creates :data:`STAGE_TABLE` from a multi-file scan over the units'
+    paths, in order, with the reader's ``file_index`` column. Numbering rows in the scan itself
+    (``WITH ORDINALITY``) makes DuckDB read on one thread; a plain scan reads in parallel and,
+    with insertion order preserved, stores the rows in file and line order, so ``rowid`` gives
+    each row its line. The rowid ranges of the files are checked before anything is inserted: a
+    chunk that does not match raises :class:`RetryFileByFile`. ``insert`` takes the parameters of
+    :data:`_FROM_STAGE`. Runs inside the caller's transaction; the staging table is dropped.
     """
     con = ctx.con
-    view = register_chunk(con, units, expected_rows)
-    try:
-        engine.execute(con, ods.render(f"DROP TABLE IF EXISTS {STAGE_TABLE}"))
-        engine.execute(con, scan, scan_parameters)
-        ((staged, base),) = engine.fetch(con, ods.render(f"SELECT count(*), MIN(rowid) FROM {STAGE_TABLE}"))
-        base = int(str(base)) if base is not None else 0
-        misplaced = engine.fetch(con, ods.render(_MISPLACED), [base, base])
-        if int(str(misplaced[0][0])) or int(str(staged)) != sum(expected_rows):
-            raise RetryFileByFile(f"{len(units)} files: rows not in the expected line order or count")
-        inserted = engine.fetch(con, ods.render(insert, __target__=target), [batch_id, ctx.loaded_at, base])
-    finally:
-        engine.unregister(con, view)
+    offsets = [sum(expected_rows[:i]) for i in range(len(units))]
+    engine.execute(con, ods.render(f"DROP TABLE IF EXISTS {STAGE_TABLE}"))
+    engine.execute(con, scan, scan_parameters)
+    ((staged, base),) = engine.fetch(con, ods.render(f"SELECT count(*), MIN(rowid) FROM {STAGE_TABLE}"))
+    base = int(str(base)) if base is not None else 0
+    misplaced = engine.fetch(con, ods.render(_MISPLACED), [base, base, expected_rows, offsets, offsets])
+    if int(str(misplaced[0][0])) or int(str(staged)) != sum(expected_rows):
+        raise RetryFileByFile(f"{len(units)} files: rows not in the expected line order or count")
+    labels = [u.label for u in units]
+    inserted = engine.fetch(
+        con, ods.render(insert, __target__=target), [batch_id, ctx.loaded_at, labels, base, offsets]
+    )
     engine.execute(con, ods.render(f"DROP TABLE {STAGE_TABLE}"))
     return int(str(inserted[0][0])) if inserted else 0

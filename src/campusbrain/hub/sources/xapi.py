@@ -31,18 +31,18 @@ _FAST_INSERT = (
 
 
 _STAGE = (
-    f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT CAST(json AS VARCHAR) AS statement, filename "
-    "FROM read_ndjson_objects(?, ignore_errors = TRUE, filename = TRUE) WHERE NOT json IS NULL"
+    f"CREATE TEMP TABLE {STAGE_TABLE} AS SELECT CAST(json AS VARCHAR) AS statement, file_index "
+    "FROM read_ndjson_objects(?, ignore_errors = TRUE) WHERE NOT json IS NULL"
 )
 # The fields are taken out of the staged text in the insert, which DuckDB runs on every core.
 _FROM_STAGE = (
     "INSERT INTO __target__ BY NAME SELECT f[1] AS id, COALESCE(f[2], f[3]) AS actor_name, f[4] AS verb_id, "
     'f[5] AS object_id, f[6] AS "timestamp", statement, '
-    "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, m.label AS _source, "
-    "s.stage_row - ? - m.row_offset + 1 AS _source_row FROM ("
-    "SELECT json_extract_string(statement, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
-    f"'$.object.id', '$.timestamp']) AS f, statement, filename, rowid AS stage_row FROM {STAGE_TABLE}) AS s "
-    "JOIN __campusbrain_chunk AS m ON m.path = s.filename"
+    "? AS _batch_id, CAST(? AS TIMESTAMP) AS _loaded_at, "
+    "list_element(CAST(? AS VARCHAR[]), CAST(s.file_index AS INTEGER) + 1) AS _source, "
+    "s.stage_row - ? - list_element(CAST(? AS BIGINT[]), CAST(s.file_index AS INTEGER) + 1) + 1 AS _source_row "
+    "FROM (SELECT json_extract_string(statement, ['$.id', '$.actor.account.name', '$.actor.mbox', '$.verb.id', "
+    f"'$.object.id', '$.timestamp']) AS f, statement, file_index, rowid AS stage_row FROM {STAGE_TABLE}) AS s"
 )
 
 
