@@ -48,3 +48,32 @@ def test_the_baseline_summaries_equal_the_hub_tables_and_a_difference_shows(buil
             built_demo_college, checksum_query(exp.table_(name, db="dws"), columns[:-1]).sql("duckdb")
         )
         assert fewer.rows[0][1] != figures["tables"][name]["checksum"]
+
+
+def test_the_baseline_makes_the_ods_tables_except_line_numbers(
+    synced_demo_college: Path, tmp_path: Path
+) -> None:
+    from sqlglot import exp
+
+    from campusbrain.hub.engine import duckdb as engine
+    from campusbrain.hub.engine.baseline import load
+    from campusbrain.hub.paths import HubPaths
+
+    figures = load(synced_demo_college, tmp_path / "baseline.duckdb")
+    assert "xuexi__statements" in figures["tables"] and "yikatong__transactions" in figures["tables"]
+    baseline = engine.connect(tmp_path / "baseline.duckdb", read_only=True)
+    ods = engine.connect(HubPaths(synced_demo_college).ods, read_only=True)
+    try:
+        made = engine.catalog_columns(baseline, engine.current_catalog(baseline))["main"]
+        kept = engine.catalog_columns(ods, engine.current_catalog(ods))["ods"]
+        for name, figure in figures["tables"].items():
+            # Same columns as the ODS table but the hub's line number within each file.
+            assert sorted(made[name]) == sorted(c for c in kept[name] if c != "_source_row"), name
+            count = exp.select(exp.Count(this=exp.Star())).from_(
+                exp.table_(name, db="ods", catalog="ods", quoted=True)
+            )
+            (rows,) = engine.fetch_all(ods, count.sql(dialect="duckdb"))
+            assert figure["rows"] == rows[0], name
+    finally:
+        baseline.close()
+        ods.close()
