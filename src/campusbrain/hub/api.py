@@ -19,12 +19,7 @@ from campusbrain.hub.catalog.items import CatalogItemNotFound
 from campusbrain.hub.catalog.search import CLASSIFICATIONS as CATALOG_CLASSIFICATIONS
 from campusbrain.hub.catalog.search import LAYERS as CATALOG_LAYERS
 from campusbrain.hub.catalog.search import CatalogQueryError
-
-# --- quality: rule results, scores, tickets (hub/quality) ----------------------------------------
-# Imports of this section stay here so it can be read (and edited) on its own. Errors re-exported:
-# NothingPublished (no build yet), NoQuality (the published build ran no quality rules),
-# UnknownRule (no such rule id), NoManifest (not a demo college).
-from campusbrain.hub.contracts import (  # noqa: E402
+from campusbrain.hub.contracts import (
     CatalogCount,
     CatalogItem,
     CatalogPage,
@@ -41,15 +36,19 @@ from campusbrain.hub.contracts import (  # noqa: E402
     UnmappedValue,
 )
 from campusbrain.hub.lock import HubBusy
-from campusbrain.hub.quality import read as _quality  # noqa: E402
-from campusbrain.hub.quality.manifest import NoManifest as NoManifest  # noqa: E402
-from campusbrain.hub.quality.read import NoQuality as NoQuality  # noqa: E402
-from campusbrain.hub.quality.read import UnknownRule as UnknownRule  # noqa: E402
+from campusbrain.hub.quality import read as _quality
+from campusbrain.hub.quality.manifest import NoManifest as NoManifest
+from campusbrain.hub.quality.read import NoQuality as NoQuality
+from campusbrain.hub.quality.read import UnknownRule as UnknownRule
 from campusbrain.hub.standards import crosswalks as _crosswalks
 from campusbrain.hub.standards.crosswalks import CrosswalkError
 from campusbrain.hub.standards.elements import mask as _mask
 from campusbrain.hub.sync import status as _sync_status
 from campusbrain.hub.warehouse import NothingPublished
+
+# --- quality: rule results, scores, tickets (hub/quality) ----------------------------------------
+# Errors: NothingPublished (no build yet), NoQuality (the published build ran no quality rules),
+# UnknownRule (no such rule id), NoManifest (not a demo college).
 
 QUALITY_ERRORS = (NothingPublished, NoQuality, UnknownRule)
 
