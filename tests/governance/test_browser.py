@@ -75,6 +75,7 @@ def test_steward_searches_the_catalog_and_sees_the_lineage_graph(
     page.fill("#catalog-q", "sfzjh")
     page.click("form.search button[type=submit]")
     page.wait_for_url("**/governance/?q=sfzjh*")
+    page.screenshot(path=str(tmp_path / "governance-catalog-phone.png"))
     item_href = reverse("governance-item", kwargs={"item_id": ITEM})
     page.click(f'a.item-link[href="{item_href}"]')
     page.wait_for_url(f"**{item_href}")

@@ -29,6 +29,19 @@ def test_catalog_shows_the_catalogued_item_count(hub_home, login):
     assert count.build_id in page
 
 
+def test_catalog_owner_menu_names_each_department(hub_home, login):
+    facets = api.catalog_search(hub_home, "").facets
+    names = dict(api.catalog_owners(hub_home))
+
+    page = login("leader").get(reverse("platform-governance")).content.decode()
+
+    for facet in (f for f in facets if f.name == "owner"):
+        assert (
+            f'<option value="{facet.value}">{facet.value} {names[facet.value]} ({facet.count})</option>'
+            in page
+        )
+
+
 def test_catalog_search_filters_and_pages(hub_home, login):
     client = login("steward")
     expected = api.catalog_search(hub_home, "身份证件号", filters={"layer": "dwd"}, per_page=20)

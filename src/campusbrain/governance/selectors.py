@@ -145,6 +145,7 @@ class CatalogView:
     text: str
     filters: tuple[tuple[str, str], ...]
     facets: Mapping[str, tuple[tuple[str, int], ...]]
+    owner_menu: tuple[tuple[str, str, int], ...]  # (单位号, department name, matches)
     pages: int
     previous_query: str | None
     next_query: str | None
@@ -172,6 +173,7 @@ def catalog_view(home: Path, viewer: Viewer | None, params: Mapping[str, str]) -
     for facet in page.facets:
         facets[facet.name].append((facet.value, facet.count))
     pages = max(1, -(-page.total // page.per_page))
+    owner_names = dict(api.catalog_owners(home))
     kept = {**({"q": text} if text else {}), **filters}
 
     def query(number: int) -> str:
@@ -183,6 +185,7 @@ def catalog_view(home: Path, viewer: Viewer | None, params: Mapping[str, str]) -
         text=text,
         filters=tuple(sorted(filters.items())),
         facets={name: tuple(values) for name, values in facets.items()},
+        owner_menu=tuple((code, owner_names.get(code, ""), n) for code, n in facets.get("owner", [])),
         pages=pages,
         previous_query=query(page.page - 1) if page.page > 1 else None,
         next_query=query(page.page + 1) if page.page < pages else None,
