@@ -44,3 +44,20 @@ def test_pages_are_chinese_first(hub_home, login):
     assert "数据资源目录" in page
     assert "汇聚数据项" in page
     assert "Data catalog" not in page
+
+
+def test_code_words_are_shown_in_chinese(hub_home, login):
+    page = login("sysadmin").get(reverse("governance-workbench") + "?status=all").content.decode()
+
+    assert "未关闭" in page
+    assert ">open<" not in page
+
+
+def test_the_language_switch_shows_english(hub_home, login):
+    client = login("leader")
+    client.post(reverse("set_language"), {"language": "en", "next": "/governance/"})
+
+    page = client.get(reverse("platform-governance")).content.decode()
+
+    assert "Data catalog" in page
+    assert "catalogued data items" in page
