@@ -57,7 +57,7 @@ def test_catalog_search_filters_and_pages(hub_home, login):
     assert 'rel="prev"' in page2 and 'rel="next"' in page2
 
 
-@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "x"}, {"layer": "nosuch"}])
+@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "x"}, {"page": "100000"}, {"layer": "nosuch"}])
 def test_catalog_bad_parameters_are_400(hub_home, login, params):
     assert login("leader").get(reverse("platform-governance"), params).status_code == 400
 
@@ -81,6 +81,18 @@ def test_item_page_shows_owner_classification_and_linked_lineage(hub_home, login
     upstream = next(n for n in chart["nodes"] if n["id"] != "dwd.student.SFZJH")
     assert upstream["link"] == reverse("governance-item", kwargs={"item_id": upstream["id"]})
     assert "vendor/echarts.min.js" in page
+
+
+def test_item_lineage_depth_is_chosen_and_checked(hub_home, login):
+    client = login("leader")
+    url = reverse("governance-item", kwargs={"item_id": "dwd.student.SFZJH"})
+    one = api.lineage_graph(hub_home, "dwd.student.SFZJH", depth=1)
+
+    page = client.get(url, {"depth": "1"}).content.decode()
+
+    assert {n["id"] for n in _json_script(page, "lineage-data")["nodes"]} == {n.item_id for n in one.nodes}
+    assert client.get(url, {"depth": "7"}).status_code == 400
+    assert client.get(url, {"depth": "x"}).status_code == 400
 
 
 def test_item_ids_with_spaces_and_chinese_open(hub_home, login):

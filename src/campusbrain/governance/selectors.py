@@ -173,6 +173,10 @@ def catalog_view(home: Path, viewer: Viewer | None, params: Mapping[str, str]) -
     for facet in page.facets:
         facets[facet.name].append((facet.value, facet.count))
     pages = max(1, -(-page.total // page.per_page))
+    if page_number > pages:
+        raise GovernanceBadRequest(
+            _("There are %(pages)s pages of results, not %(page)s.") % {"pages": pages, "page": page_number}
+        )
     owner_names = dict(api.catalog_owners(home))
     kept = {**({"q": text} if text else {}), **filters}
 
@@ -203,11 +207,20 @@ class ItemView:
 LAYER_CATEGORIES = ("ods", "dwd", "dws", "ads", "element", "other")
 
 
-def item_view(home: Path, viewer: Viewer | None, item_id: str) -> ItemView:
-    """One data item with its lineage graph; ``CatalogItemNotFound`` for an unknown id."""
+LINEAGE_DEPTHS = (1, 2, 3, 4, 5, 6)  # what hub.api.lineage_graph accepts
+LINEAGE_DEPTH_DEFAULT = 3
+
+
+def item_view(home: Path, viewer: Viewer | None, item_id: str, params: Mapping[str, str]) -> ItemView:
+    """One data item with its lineage graph ``depth`` hops each way; ``CatalogItemNotFound`` if unknown."""
     read_check(viewer)
+    raw = params.get("depth") or str(LINEAGE_DEPTH_DEFAULT)
+    if not raw.isdigit() or int(raw) not in LINEAGE_DEPTHS:
+        raise GovernanceBadRequest(
+            _("depth must be a whole number from 1 to 6, not %(raw)s.") % {"raw": raw[:20]}
+        )
     item = api.catalog_item(home, item_id)
-    graph = api.lineage_graph(home, item_id)
+    graph = api.lineage_graph(home, item_id, depth=int(raw))
     return ItemView(item=item, graph=graph, chart=lineage_chart(graph))
 
 

@@ -73,12 +73,17 @@ def catalog_page(request: HttpRequest, viewer: Viewer | None) -> HttpResponse:
 @governance_view
 def item_page(request: HttpRequest, viewer: Viewer | None, item_id: str) -> HttpResponse:
     """One data item: owner, classification, masking, freshness, quality and its lineage graph."""
-    view = selectors.item_view(selectors.hub_home(), viewer, item_id)
+    view = selectors.item_view(selectors.hub_home(), viewer, item_id, request.GET)
     return _render(
         request,
         "governance/item.html",
         viewer,
-        {"view": view, "linkable": selectors.LAYER_CATEGORIES[:-1], "current": "platform-governance"},
+        {
+            "view": view,
+            "linkable": selectors.LAYER_CATEGORIES[:-1],
+            "depths": selectors.LINEAGE_DEPTHS,
+            "current": "platform-governance",
+        },
     )
 
 
