@@ -166,15 +166,20 @@ def test_freshness_board_lists_every_source(hub_home, login):
         assert source.title in page
 
 
-def test_ticket_page_shows_history(hub_home, login, tickets, steward_department):
-    ticket = next(t for t in tickets if t.owner_department == steward_department)
+def test_ticket_page_shows_history_query_and_item_link(hub_home, login, tickets, steward_department):
+    ticket = next(t for t in tickets if t.owner_department == steward_department and t.column_name)
     events = api.quality_ticket_events(hub_home, ticket.ticket_id)
+    rule = api.quality_failing_rows(hub_home, ticket.rule_id, limit=0).rule
 
     page = login("steward").get(reverse("governance-ticket", args=[ticket.ticket_id])).content.decode()
 
     assert ticket.rule_id in page
     for event in events:
         assert event.build_id in page
+    item_url = reverse("governance-item", kwargs={"item_id": f"{ticket.model}.{ticket.column_name}"})
+    assert item_url in page
+    if rule.failing_query:
+        assert "列出全部问题行的查询" in page
 
 
 def _key(value):

@@ -424,6 +424,7 @@ class TicketView:
     events: tuple[TicketEvent, ...]
     rows: FailingRows
     unmasked: bool
+    item_id: str | None  # the catalogue item of the rule's column, when the catalogue has it
 
 
 class TicketNotFound(LookupError):
@@ -453,7 +454,16 @@ def ticket_view(home: Path, viewer: Viewer, ticket_id: str, *, unmask: bool) -> 
         events=api.quality_ticket_events(home, ticket.ticket_id),
         rows=rows,
         unmasked=unmask,
+        item_id=_catalogued(home, f"{ticket.model}.{ticket.column_name}") if ticket.column_name else None,
     )
+
+
+def _catalogued(home: Path, item_id: str) -> str | None:
+    # A link only where the item page exists: a rule may check a column the catalogue does not list.
+    try:
+        return api.catalog_item(home, item_id).entry.item_id
+    except api.CatalogItemNotFound:
+        return None
 
 
 # --- crosswalk workbench ---------------------------------------------------------------------------
