@@ -4,7 +4,7 @@ their provenance (definition, build, freshness of each source, quality) on the s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 
 from django.utils import timezone
@@ -24,8 +24,13 @@ def status_label(status: str) -> str:
 
 
 def _naive(moment: datetime | None) -> datetime | None:
-    # Excel has no time zones: write local wall-clock time, as the page shows it.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment is not None else None
+    # Excel has no time zones: write local wall-clock time, as the page shows it. The hub gives
+    # source load times as naive UTC (DuckDB TIMESTAMP), build times as aware: both are UTC.
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return timezone.localtime(moment).replace(tzinfo=None)
 
 
 def _header(sheet: Worksheet, columns: Iterable[str]) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django import template
+from django.utils import timezone
 
 from campusbrain.cockpit.exports import status_label
 from campusbrain.cockpit.selectors import scope_label
@@ -42,3 +45,12 @@ def status_text(status: str) -> str:
 @register.filter
 def scope_text(scope: str) -> str:
     return scope_label(scope)
+
+
+@register.filter
+def utc(moment: datetime | None) -> datetime | None:
+    """A naive hub time (DuckDB TIMESTAMP, UTC) made aware, so ``date`` shows it in local time
+    like every other time on the page; an aware time passes unchanged."""
+    if moment is None or not timezone.is_naive(moment):
+        return moment
+    return moment.replace(tzinfo=UTC)
