@@ -167,3 +167,25 @@ def test_steward_may_not_open_the_mapping_form_of_another_department(hub_home, l
     assert client.get(url, key(own)).status_code == 200
     assert client.get(url, key(foreign)).status_code == 403
     assert client.post(url, {**key(foreign), "code": "1"}).status_code == 403
+
+
+def test_a_steward_without_department_reads_but_has_no_workbench(hub_home, client, db, django_user_model):
+    from campusbrain.accounts.models import Profile
+
+    user = django_user_model.objects.create_user(username="steward-nodept", password="x" * 12)
+    Profile.objects.create(user=user, role="steward", person_type="staff", display_name="无部门专员")
+    client.force_login(user)
+
+    assert client.get(reverse("platform-governance")).status_code == 200
+    assert client.get(reverse("governance-workbench")).status_code == 403
+    assert client.get(reverse("governance-crosswalks")).status_code == 403
+
+
+def test_sysadmin_maps_a_value_of_any_department(writable_hub_home, login):
+    value = next(v for v in api.unmapped_values(writable_hub_home) if v.owner_code != "009" and v.code_system)
+    code = api.code_choices(value.code_system)[0].code
+    params = {"source": value.source, "table": value.table, "field": value.field, "value": value.source_value}
+
+    response = login("sysadmin").post(reverse("governance-crosswalk-map"), {**params, "code": code})
+
+    assert response.status_code == 302
