@@ -189,3 +189,23 @@ def test_sysadmin_maps_a_value_of_any_department(writable_hub_home, login):
     response = login("sysadmin").post(reverse("governance-crosswalk-map"), {**params, "code": code})
 
     assert response.status_code == 302
+
+
+def test_sysadmin_narrows_the_workbench_to_one_department(hub_home, login, tickets):
+    department = tickets[0].owner_department
+
+    page = login("sysadmin").get(reverse("governance-workbench"), {"status": "all", "department": department})
+
+    text = page.content.decode()
+    for ticket in tickets:
+        shown = f">{ticket.ticket_id}<" in text
+        assert shown == (ticket.owner_department == department)
+
+
+def test_steward_may_not_name_another_department_on_the_workbench(hub_home, login, steward_department):
+    client = login("steward")
+    url = reverse("governance-workbench")
+
+    assert client.get(url, {"department": steward_department}).status_code == 200
+    assert client.get(url, {"department": "010"}).status_code == 403
+    assert client.get(url, {"status": "nosuch"}).status_code == 400

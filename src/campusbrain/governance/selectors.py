@@ -409,13 +409,41 @@ def filter_results(
 # --- steward's workbench ---------------------------------------------------------------------------
 
 
-def tickets_for(home: Path, viewer: Viewer, status: str | None = None) -> tuple[QualityTicket, ...]:
-    """The tickets this viewer works: their own department's (a steward) or all (sysadmin)."""
-    department = work_scope(viewer)
-    if status not in (None, "", "open", "closed"):
-        raise GovernanceBadRequest(_("status must be open or closed."))
-    tickets = api.quality_tickets(home, department=department, status=status or None)
-    return tuple(sorted(tickets, key=lambda t: (t.status != "open", t.due_at, t.ticket_id)))
+@dataclass(frozen=True)
+class Workbench:
+    tickets: tuple[QualityTicket, ...]
+    scope: str | None  # the steward's 单位号; None: every department (sysadmin)
+    department: str  # the department chosen with ``?department=`` ("" for all in scope)
+    departments: tuple[tuple[str, str], ...]  # (单位号, name) owning a ticket, for the sysadmin's menu
+
+
+def workbench(home: Path, viewer: Viewer, params: Mapping[str, str]) -> Workbench:
+    """The tickets this viewer works (a steward: own department; sysadmin: all, or one chosen).
+
+    ``status`` is ``open`` (default), ``closed`` or ``all``. A steward naming another department
+    is refused rather than quietly shown their own, so a shared link never misleads.
+    """
+    scope = work_scope(viewer)
+    status = params.get("status") or "open"
+    if status not in ("open", "closed", "all"):
+        raise GovernanceBadRequest(_("status must be open, closed or all."))
+    chosen = params.get("department") or ""
+    if scope is not None and chosen and chosen != scope:
+        raise GovernanceDenied(_("You work the tickets of your own department only."))
+    everyone = api.quality_tickets(home, department=scope)
+    departments = tuple(sorted({(t.owner_department, t.owner_name) for t in everyone}))
+    department = chosen or (scope or "")
+    kept = [
+        t
+        for t in everyone
+        if (status == "all" or t.status == status) and (not department or t.owner_department == department)
+    ]
+    return Workbench(
+        tickets=tuple(sorted(kept, key=lambda t: (t.status != "open", t.due_at, t.ticket_id))),
+        scope=scope,
+        department=chosen,
+        departments=departments if scope is None else (),
+    )
 
 
 @dataclass(frozen=True)

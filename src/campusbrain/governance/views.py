@@ -135,17 +135,15 @@ def _worker(viewer: Viewer | None) -> Viewer:
 def workbench_page(request: HttpRequest, viewer: Viewer | None) -> HttpResponse:
     """The steward's workbench: the quality tickets of their own department (sysadmin: all)."""
     worker = _worker(viewer)
-    status = request.GET.get("status", "open")
-    tickets = selectors.tickets_for(selectors.hub_home(), worker, status=status if status != "all" else None)
+    bench = selectors.workbench(selectors.hub_home(), worker, request.GET)
     return _render(
         request,
         "governance/workbench.html",
         viewer,
         {
-            "tickets": tickets,
-            "status": status,
+            "bench": bench,
+            "status": request.GET.get("status") or "open",
             "status_tabs": [("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
-            "scope": selectors.work_scope(worker),
             "current": "governance-workbench",
         },
     )
