@@ -2,7 +2,9 @@
 
 Before the first build is published there is nothing to read but ODS, so the query runs on
 ``warehouse/ods.duckdb`` (tables ``ods."<source>__<table>"`` and ``meta.*``) and the result says so
-(``build_id`` is None). ``target="ods"`` asks for ODS even when a snapshot is published.
+(``build_id`` is None). ``target="ods"`` asks for ODS even when a snapshot is published. A query on
+the snapshot that names the catalog ``ods_source`` (the failing-rows query of a quality rule on
+source rows) gets the ODS attached read-only under that name too.
 Only a single SELECT/WITH/VALUES, DESCRIBE, SHOW or SUMMARIZE statement is accepted, and the
 connection is read-only with external access off, so a query can neither write nor read files.
 """
@@ -19,6 +21,10 @@ from campusbrain.hub.contracts import QueryResult
 from campusbrain.hub.engine import duckdb as engine
 from campusbrain.hub.paths import HubPaths
 from campusbrain.hub.warehouse import read_published
+
+# The catalog name under which a query on the snapshot may read the ODS (stored failing-rows
+# queries of quality rules on source rows use it).
+ODS_QUERY_ALIAS = "ods_source"
 
 
 class QueryError(ValueError):
@@ -43,6 +49,10 @@ def _check(sql: str) -> None:
         raise QueryError(f"only read-only queries are allowed (got {statement.key.upper()})")
 
 
+def _reads_catalog(sql: str, catalog: str) -> bool:
+    return any(t.catalog == catalog for t in sqlglot.parse_one(sql, dialect="duckdb").find_all(exp.Table))
+
+
 def query(
     home: Path,
     sql: str,
@@ -64,8 +74,10 @@ def query(
     database = published.snapshot if published else paths.ods
     if not database.exists():
         raise QueryError(f"nothing to query yet: {database} does not exist; run `campusbrain hub sync`")
+    # A stored failing-rows query of a rule on the source rows reads the ODS under this name.
+    extra = {ODS_QUERY_ALIAS: paths.ods} if published and _reads_catalog(sql, ODS_QUERY_ALIAS) else {}
     try:
-        con = engine.connect_for_query(database)
+        con = engine.connect_for_query(database, also=extra)
     except engine.DuckDBError as error:
         if "lock" in str(error).lower():
             raise QueryError(

@@ -6,7 +6,7 @@ Other hub modules call these functions with SQL built as SQLGlot expressions (re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -135,7 +135,9 @@ def unregister(con: Connection, name: str) -> None:
     con.unregister(name)
 
 
-def connect_for_query(path: Path, alias: str = "warehouse") -> Connection:
+def connect_for_query(
+    path: Path, alias: str = "warehouse", *, also: Mapping[str, Path] | None = None
+) -> Connection:
     """A connection that can read ``path`` (attached read-only as ``alias``) and nothing else.
 
     ``hub query`` runs SQL typed by a person; read-only alone would still let it read any local file
@@ -145,6 +147,8 @@ def connect_for_query(path: Path, alias: str = "warehouse") -> Connection:
     """
     con = duckdb.connect(":memory:")
     attach(con, path, alias, read_only=True)
+    for other, other_path in (also or {}).items():
+        attach(con, other_path, other, read_only=True)  # before access is locked, like the first
     con.execute(exp.Use(this=exp.to_identifier(alias, quoted=True)).sql(dialect="duckdb"))
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")

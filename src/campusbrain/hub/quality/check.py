@@ -24,6 +24,7 @@ from sqlglot import exp
 from campusbrain.hub.engine import duckdb as engine
 from campusbrain.hub.models.project import DIALECT, Project
 from campusbrain.hub.quality.rules import Rule
+from campusbrain.hub.query import ODS_QUERY_ALIAS
 from campusbrain.hub.sources.config import SourceConfig, TableConfig
 from campusbrain.hub.sources.files import missing_periods
 from campusbrain.hub.sync import SCHEDULE_INTERVALS, STALE_AFTER
@@ -47,7 +48,8 @@ class Outcome:
     error: str | None = None
     source_tables: tuple[str, ...] = ()
     # Every failing row, not just the captured ones: one SELECT per check over the published
-    # snapshot, for ``hub query``. None when a check reads the ODS (not attached to a snapshot).
+    # snapshot (and the ODS, for rules on the source rows), for ``hub query``. None when a check
+    # reads the previous snapshot.
     queries: list[exp.Query | None] = field(default_factory=list)
 
     def add(self, other: Outcome) -> None:
@@ -418,9 +420,13 @@ def _listing(
         .order_by(order.copy())
     )
     for table in listing.find_all(exp.Table):
-        if table.catalog and table.catalog != ctx.own_catalog:
+        if table.catalog == ctx.ods_alias:
+            # ``hub query`` attaches the ODS under this name when a query asks for it.
+            table.set("catalog", exp.to_identifier(ODS_QUERY_ALIAS, quoted=True))
+        elif table.catalog and table.catalog != ctx.own_catalog:
             return None
-        table.set("catalog", None)
+        else:
+            table.set("catalog", None)
     return listing
 
 

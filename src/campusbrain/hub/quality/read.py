@@ -216,21 +216,41 @@ def failing_rows(home: Path, rule_id: str, *, limit: int = 100) -> FailingRows:
 
 
 def detection(home: Path) -> tuple[DefectDetection, ...]:
+    """The detection table of the demo college (``hub quality --against-manifest``).
+
+    A rule that failed more rows than were captured is measured on all of them: its stored
+    failing-rows query is run when the rule reads one source table, so the capture bound does
+    not count as missed defects.
+    """
+    from campusbrain.hub.query import query
+
     data = manifest.load_manifest(home)
     con = _open(home)
     try:
-        results = [
-            (str(rule_id), list(detects or []), int(str(checked)), str(model))  # type: ignore[call-overload]
-            for rule_id, detects, checked, model in _select(
-                con, "rule_result", ["rule_id", "detects", "checked_rows", "model"]
-            )
-        ]
+        rows = _select(
+            con,
+            "rule_result",
+            ["rule_id", "detects", "checked_rows", "model", "failing_rows", "failing_query", "source_tables"],
+        )
         failing = [
             (str(rule_id), str(key), None if table is None else str(table))
             for rule_id, key, table in _select(con, "failing_row", ["rule_id", "row_key", "source_table"])
         ]
     finally:
         con.close()
+    results = [(str(r[0]), list(r[1] or []), int(str(r[2])), str(r[3])) for r in rows]  # type: ignore[call-overload]
+    captured: dict[str, int] = {}
+    for captured_rule, _key, _table in failing:
+        captured[captured_rule] = captured.get(captured_rule, 0) + 1
+    for row in rows:
+        rule_id, detects, failing_rows, failing_query = str(row[0]), row[1], int(str(row[4])), row[5]
+        tables = [str(t) for t in row[6] or []]  # type: ignore[attr-defined]
+        complete = failing_rows <= captured.get(rule_id, 0)
+        if not detects or complete or failing_query is None or len(tables) != 1:
+            continue
+        everything = query(home, str(failing_query))
+        failing = [f for f in failing if f[0] != rule_id]
+        failing += [(rule_id, str(listed[0]), tables[0]) for listed in everything.rows]
     kinds = list(data.get("defect_kinds", {}))  # type: ignore[call-overload]
     return tuple(manifest.detect(data["defects"], kinds, results, failing))  # type: ignore[arg-type]
 
