@@ -213,3 +213,159 @@ def _same_work(home: Path, synced: dict[str, Any], built: dict[str, Any]) -> dic
         if figures["seconds"] and all(c["match"] for c in checksums.values())
         else None,
     }
+
+
+# --- pages: cockpit theme pages and metrics on an existing built college ---------------------------
+
+PAGE_USERS = 20
+PAGE_ROUNDS = 3
+
+
+def run_pages(home: Path, *, users: int = PAGE_USERS, rounds: int = PAGE_ROUNDS) -> dict[str, Any]:
+    """Time the cockpit on ``home``'s published build (``campusbrain bench --pages``); nothing is rebuilt.
+
+    Runs in a child process (its own Django settings, pointed at ``home``, with a throwaway
+    SQLite database for the bench's one leader account, so the college's own database is not
+    touched) and returns what :func:`_pages_child` measures: every metric cold, each theme page's
+    first (cold) request, then ``users`` threads each opening all 16 themes ``rounds`` times on a
+    warm cache, with p50/p95 per theme and overall.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "campusbrain.bench",
+        "pages",
+        str(home.resolve()),
+        "--users",
+        str(users),
+        "--rounds",
+        str(rounds),
+    ]
+    figures, wall, rss = _stage(command)
+    figures["wall_seconds"] = round(wall, 1)
+    figures["peak_rss_mb"] = rss
+    return figures
+
+
+def _quantiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))] * 1000, 1)
+
+    return {"n": len(ordered), "p50_ms": at(0.5), "p95_ms": at(0.95), "max_ms": round(ordered[-1] * 1000, 1)}
+
+
+def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
+    """The measuring side of :func:`run_pages`, in the child process."""
+    import tempfile
+    import threading
+
+    work = Path(tempfile.mkdtemp(prefix="campusbrain-bench-pages-"))
+    os.environ["CAMPUSBRAIN_HOME"] = str(home)
+    os.environ["CAMPUSBRAIN_DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "campusbrain.web.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from campusbrain.accounts.models import Profile
+    from campusbrain.hub import api
+    from campusbrain.hub.metrics.bench import measure_metrics
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth.models import User
+
+    leader = User.objects.create_user(username="bench-leader", password=None)
+    Profile.objects.create(
+        user=leader, role="leader", person_type="staff", display_name="bench", person_number="BENCH-1"
+    )
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
+    slugs = [slug for slug, _zh, _en in api.THEMES]
+
+    metrics = measure_metrics(home)
+
+    def client() -> Client:
+        c = Client(HTTP_HOST=host)
+        c.force_login(leader)
+        return c
+
+    def timed(c: Client, slug: str) -> float:
+        started = time.perf_counter()
+        response = c.get(f"/cockpit/{slug}/")
+        elapsed = time.perf_counter() - started
+        if response.status_code != 200:
+            raise RuntimeError(f"/cockpit/{slug}/ answered {response.status_code}")
+        return elapsed
+
+    # The first request of each theme fills the hub's answer cache (per build id) for all users.
+    first = {slug: round(timed(client(), slug) * 1000, 1) for slug in slugs}
+    alone = {slug: timed(client(), slug) for slug in slugs}
+
+    clients = [client() for _ in range(users)]
+    per_theme: dict[str, list[float]] = {slug: [] for slug in slugs}
+    lock = threading.Lock()
+    start = threading.Barrier(users)
+    errors: list[str] = []
+
+    def user(index: int) -> None:
+        order = slugs[index % len(slugs) :] + slugs[: index % len(slugs)]  # users spread over themes
+        start.wait()
+        try:
+            for _round in range(rounds):
+                for slug in order:
+                    elapsed = timed(clients[index], slug)
+                    with lock:
+                        per_theme[slug].append(elapsed)
+        except Exception as error:  # reported, not hidden: a failed page voids the figures
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    span = time.perf_counter() - began
+    if errors:
+        raise RuntimeError(f"page bench failed: {errors[:3]}")
+    every = [t for values in per_theme.values() for t in values]
+    return {
+        "home": str(home),
+        "build_id": metrics_build_id(home),
+        "metrics_cold": metrics,
+        "pages": {
+            "users": users,
+            "rounds": rounds,
+            "requests": len(every),
+            "requests_per_second": round(len(every) / span, 1),
+            "first_request_ms": first,
+            "one_user_warm": _quantiles(list(alone.values())),
+            "concurrent_warm": _quantiles(every),
+            "per_theme": {slug: _quantiles(values) for slug, values in per_theme.items()},
+        },
+    }
+
+
+def metrics_build_id(home: Path) -> str:
+    """The build the figures were measured on (every answer carries it in its provenance)."""
+    from campusbrain.hub import api
+    from campusbrain.hub.metrics.bench import BENCH_VIEWER
+
+    return api.metric_query(home, api.metric_catalog()[0].id, viewer=BENCH_VIEWER).provenance.build_id
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m campusbrain.bench")
+    sub = parser.add_subparsers(dest="what", required=True)
+    pages = sub.add_parser("pages", help="(internal) the child process of `campusbrain bench --pages`")
+    pages.add_argument("home", type=Path)
+    pages.add_argument("--users", type=int, default=PAGE_USERS)
+    pages.add_argument("--rounds", type=int, default=PAGE_ROUNDS)
+    arguments = parser.parse_args()
+    print(json.dumps(_pages_child(arguments.home, arguments.users, arguments.rounds), ensure_ascii=False))

@@ -177,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--reuse", action="store_true", help="keep exports already generated with the same parameters"
     )
+    bench.add_argument(
+        "--pages",
+        action="store_true",
+        help="time the cockpit on an existing built college instead (every metric cold; each theme page "
+        "with --users concurrent users on a warm cache); --home defaults to $CAMPUSBRAIN_HOME",
+    )
+    bench.add_argument("--users", type=int, default=20, help="with --pages: concurrent users (default 20)")
+    bench.add_argument(
+        "--rounds", type=int, default=3, help="with --pages: passes over the 16 themes per user"
+    )
 
     serve = commands.add_parser("serve", help="serve the web application")
     serve.add_argument("--home", type=Path)
@@ -247,8 +257,15 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> dict[str, Any]:
     """Run each stage once (generate, sync, baseline, build, incremental sync) and print JSON figures."""
-    from .bench import run
+    from .bench import run, run_pages
 
+    if args.pages:
+        home = Path(args.home).resolve() if args.home else load_settings().home
+        if not (home / "warehouse").exists():
+            raise SystemExit(f"{home}: no built warehouse; run `campusbrain hub build --home {home}` first")
+        figures = run_pages(home, users=args.users, rounds=args.rounds)
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+        return figures
     home = Path(args.home).resolve() if args.home else load_settings().home / "bench"
     figures = run(home, students=args.students, seed=args.seed, scale=args.scale, reuse=args.reuse)
     print(json.dumps(figures, ensure_ascii=False, indent=1))

@@ -365,8 +365,12 @@ def tile_for(home: Path, viewer: Viewer, metric: MetricDefinition, drill: Drill)
         )
     rows = [r for r in result.rows if r.period is not None or len(result.rows) == 1]
     trend = tuple((r.period or "", r.value) for r in rows[-TREND_PERIODS:])
-    last = rows[-1] if rows else None
-    previous = rows[-2].value if len(rows) > 1 else None
+    # The tile shows the latest period that has a figure: a term that has begun but has no grades
+    # yet answers None, and "—" over a chart of empty bars would hide last term's real figure.
+    # A suppressed cell counts as a figure (the tile says it is suppressed).
+    shown = [r for r in rows if r.value is not None or r.suppressed] or rows
+    last = shown[-1] if shown else None
+    previous = shown[-2].value if len(shown) > 1 else None
     value = last.value if last else None
     return Tile(
         metric=metric,
