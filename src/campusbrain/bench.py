@@ -293,12 +293,15 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
         c.force_login(leader)
         return c
 
+    cpu: dict[str, list[float]] = {slug: [] for slug in slugs}
+
     def timed(c: Client, slug: str) -> float:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         response = c.get(f"/cockpit/{slug}/")
-        elapsed = time.perf_counter() - started
+        elapsed, spent = time.perf_counter() - started, time.thread_time() - started_cpu
         if response.status_code != 200:
             raise RuntimeError(f"/cockpit/{slug}/ answered {response.status_code}")
+        cpu[slug].append(spent)
         return elapsed
 
     # The first request of each theme fills the hub's answer cache (per build id) for all users.
@@ -306,6 +309,8 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
     alone = {slug: timed(client(), slug) for slug in slugs}
 
     clients = [client() for _ in range(users)]
+    for values in cpu.values():
+        values.clear()  # CPU figures are kept for the concurrent run only
     per_theme: dict[str, list[float]] = {slug: [] for slug in slugs}
     lock = threading.Lock()
     start = threading.Barrier(users)
@@ -346,6 +351,10 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
             "one_user_warm": _quantiles(list(alone.values())),
             "concurrent_warm": _quantiles(every),
             "per_theme": {slug: _quantiles(values) for slug, values in per_theme.items()},
+            # CPU time of the request's own thread: the work a page costs without the wait for
+            # the interpreter lock that ``concurrent_warm`` includes (one process serves all
+            # users here; gunicorn's sync workers each serve one request at a time).
+            "concurrent_warm_cpu": _quantiles([t for values in cpu.values() for t in values]),
         },
     }
 
