@@ -44,6 +44,10 @@
       var data = document.getElementById(el.dataset.chart + "-data");
       if (!data) { return; }
       var spec = JSON.parse(data.textContent);
+      // Horizontal bars (more than 6) need a row each; at the fixed height 30 部门 overlap.
+      if (spec.kind === "bar" && spec.labels.length > 12) {
+        el.style.height = Math.max(280, 20 * spec.labels.length + 60) + "px";
+      }
       var chart = echarts.init(el, dark() ? "dark" : null);
       chart.setOption(optionFor(spec));
       if (spec.links) {
