@@ -318,8 +318,11 @@ def test_a_dean_drills_through_to_own_department_rows_only(hub_home, login, cast
 
     expected = api.metric_source_rows(hub_home, ENROLLED, viewer=dean)
     columns, rows = _source_rows_table(page)
+    assert expected.scope == f"department:{dean.department_code}"
     assert len(rows) == len(expected.rows) > 0
-    assert expected.scope == f"department:{dean.department_code}" or dean.department_code in expected.scope
+    # Every row shown is one of the dean's department (its 二级学院 column says so).
+    department = columns.index("DWMC")
+    assert {r[department] for r in rows} == {dean.department_name}
 
 
 # --- export, big screen, stale and low-quality markers --------------------------------------------
