@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 from django.urls import reverse
 from django.utils import translation
-
-import campusbrain.governance
-
-PO_FILE = Path(campusbrain.governance.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-
-
-def _po_entries() -> dict[str, str]:
-    entries: dict[str, str] = {}
-    for block in PO_FILE.read_text(encoding="utf-8").split("\n\n"):
-        match = re.search(
-            r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)',
-            block + "\n",
-            flags=re.M,
-        )
-        if match:
-            msgid, msgstr = ("".join(re.findall(r'"(.*)"', part)) for part in match.groups())
-            if msgid:
-                entries[msgid.replace('\\"', '"')] = msgstr.replace('\\"', '"')
-    return entries
+from tests.catalogues import po_entries
 
 
 def test_every_governance_message_is_translated_and_compiled():
-    entries = _po_entries()
+    entries = po_entries("governance")
     assert len(entries) > 100
     with translation.override("zh-hans"):
         for msgid, msgstr in entries.items():

@@ -165,7 +165,7 @@ def board_workbook(board: Board, *, who: str) -> bytes:
             _("Metric id"),
             _("Metric"),
             _("Breakdown"),
-            _("Item"),
+            _("Breakdown item"),
             _("Period"),
             _("Value"),
             _("Unit"),
