@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from campusbrain.hub import api
 from campusbrain.hub.engine import duckdb as engine
+from campusbrain.hub.metrics import service
 
 from .conftest import DEAN_107, LEADER, STUDENT, TEACHER_107, one
 
@@ -59,3 +61,18 @@ def test_a_teacher_gets_small_cells_suppressed(built_demo_college: Path) -> None
 def test_a_student_is_refused(built_demo_college: Path) -> None:
     with pytest.raises(api.MetricAccessDenied):
         api.metric_query(built_demo_college, "students.enrolled", viewer=STUDENT)
+
+
+def test_a_cached_answer_is_recomputed_once_its_sources_turn_stale(
+    built_demo_college: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Freshness depends on the clock, not only on the build: a cached 'fresh' is not kept forever."""
+    before = api.metric_query(built_demo_college, "students.enrolled", viewer=LEADER)
+    assert not before.provenance.stale
+
+    later = service._now() + timedelta(days=400)
+    monkeypatch.setattr(service, "_now", lambda: later)
+    after = api.metric_query(built_demo_college, "students.enrolled", viewer=LEADER)
+
+    assert after.provenance.stale
+    assert after.rows == before.rows

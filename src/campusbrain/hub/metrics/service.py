@@ -9,8 +9,10 @@ is refused. Cells counting fewer than the metric's ``min_cell`` people are suppr
 teachers, stewards and finance staff (viewers outside the line responsibility for those people).
 
 Answers are cached in this process per (build id, metric, definition version, query, scope,
-suppression): a new build has a new id, so nothing stale is ever served and nothing needs
-invalidating; the oldest entries go once the cache holds :data:`CACHE_SIZE`.
+suppression): a new build has a new id, so no answer of an older build is ever served. The
+freshness in an answer's provenance depends on the clock too, so an answer is recomputed once
+one of its fresh sources would have turned stale; the oldest entries go once the cache holds
+:data:`CACHE_SIZE`.
 """
 
 from __future__ import annotations
@@ -82,16 +84,37 @@ def scope_for(viewer: Viewer, metric: MetricDefinition) -> tuple[Scope, bool]:
 
 # --- the cache -----------------------------------------------------------------------------------
 
-_cache: OrderedDict[tuple[object, ...], MetricResult] = OrderedDict()
+# key -> (answer, the moment its first fresh source turns stale: None when none can)
+_cache: OrderedDict[tuple[object, ...], tuple[MetricResult, datetime | None]] = OrderedDict()
 _cache_lock = threading.Lock()
 _schema_checked: dict[str, dict[str, str]] = {}  # build id -> {source or metric id: problem}
 
 
+def _now() -> datetime:
+    """The clock freshness is judged by: naive UTC, as meta.source_tables records loads."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+_generation = 0  # bumped by clear_cache, so caches built on these answers know to let go too
+
+
 def clear_cache() -> None:
     """Forget every cached answer (the benchmark measures cold queries this way)."""
+    global _generation
     with _cache_lock:
         _cache.clear()
         _schema_checked.clear()
+        _generation += 1
+
+
+def cache_token(home: Path) -> str | None:
+    """A token that changes whenever the cached answers may change: a new build is published or
+    the cache is cleared. ``None`` while nothing is published."""
+    published = read_published(HubPaths(Path(home).resolve()))
+    if published is None:
+        return None
+    with _cache_lock:
+        return f"{published.build_id}:{_generation}"
 
 
 def cache_size() -> int:
@@ -218,13 +241,16 @@ def query_metric(
     )
     with _cache_lock:
         if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+            cached, fresh_until = _cache[key]
+            if fresh_until is None or _now() <= fresh_until:
+                _cache.move_to_end(key)
+                return cached
+            del _cache[key]  # a source has gone stale since: the provenance must say so
     con = engine.connect(published.snapshot, read_only=True)
     try:
         schema = _schema(con)
         _check_inputs(metric, catalog, schema, published.build_id)
-        provenance = _provenance(con, paths, published, metric, schema)
+        provenance, fresh_until = _provenance(con, paths, published, metric, schema)
         census = provenance.built_at.date().isoformat()
         query = Query(tuple(dimensions), checked, chosen, scope, census, published.build_id)
         try:
@@ -277,7 +303,7 @@ def query_metric(
         provenance=provenance,
     )
     with _cache_lock:
-        _cache[key] = result
+        _cache[key] = (result, fresh_until)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return result
@@ -292,7 +318,8 @@ def _provenance(
     published: Published,
     metric: Metric,
     schema: dict[str, dict[str, str]],
-) -> MetricProvenance:
+) -> tuple[MetricProvenance, datetime | None]:
+    """The answer's provenance, and until when its freshness verdicts hold (naive UTC)."""
     built = engine.fetch(
         con,
         "SELECT finished_at FROM meta.builds WHERE build_id = ?",
@@ -325,8 +352,9 @@ def _provenance(
         )
     }
     schedules = _schedules(paths)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = _now()
     freshness: list[SourceFreshness] = []
+    fresh_until: datetime | None = None
     for table in sorted(ods):
         rows, last = loaded.get(table, (0, None))
         system = table.removeprefix("ods.").split("__", 1)[0]
@@ -335,6 +363,9 @@ def _provenance(
             state = "unknown"
         else:
             state = "fresh" if now - last <= interval * STALE_AFTER else "stale"
+            if state == "fresh":
+                turns = last + interval * STALE_AFTER
+                fresh_until = turns if fresh_until is None else min(fresh_until, turns)
         freshness.append(
             SourceFreshness(
                 source_table=table,
@@ -347,7 +378,7 @@ def _provenance(
     measured = [score for _t, score in quality_inputs if score is not None]
     # A number is only as good as its worst input, so the metric carries the lowest table score.
     score = min(measured) if measured else None
-    return MetricProvenance(
+    provenance = MetricProvenance(
         definition_version=metric.definition.version,
         build_id=published.build_id,
         built_at=built_at,
@@ -357,6 +388,7 @@ def _provenance(
         stale=any(f.freshness == "stale" for f in freshness),
         low_quality=score is not None and score < LOW_QUALITY_BELOW,
     )
+    return provenance, fresh_until
 
 
 def _schedules(paths: HubPaths) -> dict[str, str | None]:
@@ -411,7 +443,7 @@ def source_rows(
     try:
         schema = _schema(con)
         _check_inputs(metric, catalog, schema, published.build_id)
-        provenance = _provenance(con, paths, published, metric, schema)
+        provenance, _fresh_until = _provenance(con, paths, published, metric, schema)
         query = Query(
             (),
             checked,
