@@ -338,6 +338,9 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
     if errors:
         raise RuntimeError(f"page bench failed: {errors[:3]}")
     every = [t for values in per_theme.values() for t in values]
+    c = client()
+    session_cookie = f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}"
+    served = _pages_over_http(host, session_cookie, slugs, users, rounds)
     return {
         "home": str(home),
         "build_id": metrics_build_id(home),
@@ -355,7 +358,102 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
             # the interpreter lock that ``concurrent_warm`` includes (one process serves all
             # users here; gunicorn's sync workers each serve one request at a time).
             "concurrent_warm_cpu": _quantiles([t for values in cpu.values() for t in values]),
+            "served": served,
         },
+    }
+
+
+SERVE_WORKERS = 2  # what `campusbrain serve` runs
+
+
+def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, rounds: int) -> dict[str, Any]:
+    """The theme pages as a browser gets them: gunicorn started as ``campusbrain serve`` runs it
+    (sync workers, no access log), ``users`` threads each opening every theme ``rounds`` times
+    over HTTP after one warm-up round (each worker fills its own caches), timed at the client —
+    connection, queueing for a free worker and the server's work included."""
+    import http.client
+    import socket
+    import threading
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "campusbrain.bench", "serve", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def get(path: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            connection.request("GET", path, headers={"Host": f"{host}:{port}", "Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - started
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the bench server did not start: {server.stderr.read() if server.stderr else ''}"
+                )
+            time.sleep(0.2)
+
+        def run_round(count: int) -> tuple[dict[str, list[float]], float]:
+            timings: dict[str, list[float]] = {slug: [] for slug in slugs}
+            lock = threading.Lock()
+            start = threading.Barrier(users)
+            errors: list[str] = []
+
+            def user(index: int) -> None:
+                order = slugs[index % len(slugs) :] + slugs[: index % len(slugs)]
+                start.wait()
+                try:
+                    for _round in range(count):
+                        for slug in order:
+                            status, elapsed = get(f"/cockpit/{slug}/")
+                            if status != 200:
+                                raise RuntimeError(f"/cockpit/{slug}/ answered {status}")
+                            with lock:
+                                timings[slug].append(elapsed)
+                except Exception as error:  # reported, not hidden: a failed page voids the figures
+                    errors.append(repr(error))
+
+            threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            if errors:
+                raise RuntimeError(f"page bench over HTTP failed: {errors[:3]}")
+            return timings, time.perf_counter() - began
+
+        run_round(1)  # warm-up: every worker computes and caches each theme
+        timings, span = run_round(rounds)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    every = [t for values in timings.values() for t in values]
+    return {
+        "workers": SERVE_WORKERS,
+        "users": users,
+        "rounds": rounds,
+        "requests": len(every),
+        "requests_per_second": round(len(every) / span, 1),
+        "warm": _quantiles(every),
+        "per_theme": {slug: _quantiles(values) for slug, values in timings.items()},
     }
 
 
@@ -376,5 +474,13 @@ if __name__ == "__main__":
     pages.add_argument("home", type=Path)
     pages.add_argument("--users", type=int, default=PAGE_USERS)
     pages.add_argument("--rounds", type=int, default=PAGE_ROUNDS)
+    serve = sub.add_parser("serve", help="(internal) the web server `campusbrain bench --pages` measures")
+    serve.add_argument("port", type=int)
     arguments = parser.parse_args()
-    print(json.dumps(_pages_child(arguments.home, arguments.users, arguments.rounds), ensure_ascii=False))
+    if arguments.what == "serve":
+        from campusbrain.web import launch
+
+        # Environment (home, database) as the pages child set it; nothing is migrated or written.
+        launch.serve("127.0.0.1", arguments.port, workers=SERVE_WORKERS, prepare=False, access_log=False)
+    else:
+        print(json.dumps(_pages_child(arguments.home, arguments.users, arguments.rounds), ensure_ascii=False))

@@ -21,6 +21,9 @@ def test_the_page_bench_reports_every_theme_and_metric(built_demo_college: Path)
     assert set(pages["first_request_ms"]) == set(slugs)
     concurrent = pages["concurrent_warm"]
     assert 0 < concurrent["p50_ms"] <= concurrent["p95_ms"] <= concurrent["max_ms"]
+    served = pages["served"]  # the same pages through gunicorn, as `campusbrain serve` runs it
+    assert served["requests"] == 2 * len(slugs) and list(served["per_theme"]) == slugs
+    assert 0 < served["warm"]["p50_ms"] <= served["warm"]["p95_ms"] <= served["warm"]["max_ms"]
     metrics = figures["metrics_cold"]
     assert metrics["metrics"] + len(metrics["absent"]) >= len(api.metric_catalog())
     assert (

@@ -418,3 +418,50 @@ def test_a_tile_under_the_quality_threshold_says_so(hub_home, login, cast, monke
     tile = page[page.index(f'data-metric="{ENROLLED}"') :]
     tile = tile[: tile.index("</article>")]
     assert f"{score:.1f}" in tile and "⚠" in tile
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+
+def test_a_warm_theme_page_is_served_from_the_page_cache(hub_home, login, monkeypatch):
+    client = login("leader")
+    url = reverse("cockpit-theme", kwargs={"slug": "students"})
+    first = _text(client.get(url))
+
+    def no_second_board(*_args, **_kwargs):
+        raise AssertionError("the board was computed again on a warm cache")
+
+    monkeypatch.setattr("campusbrain.cockpit.selectors.board", no_second_board)
+    again = client.get(url)
+
+    assert again.status_code == 200
+    assert _tile_classes(_text(again), ENROLLED) == _tile_classes(first, ENROLLED)
+    assert 'class="tile' in _text(again) and "&lt;article" not in again.content.decode()
+
+
+def test_the_page_cache_never_hands_one_scope_to_another(hub_home, login, cast):
+    url = reverse("cockpit-theme", kwargs={"slug": "students"})
+    leader_page = _text(login("leader").get(url, {"by": "二级学院"}))
+    dean_page = _text(login("dean").get(url, {"by": "二级学院"}))
+
+    dean = viewer_for_user(cast["dean"])
+    expected = api.metric_query(hub_home, ENROLLED, viewer=dean, dimensions=("二级学院",))
+    assert _chart_data(dean_page, ENROLLED) == {r.dims[0][1]: r.value for r in expected.rows}
+    assert _chart_data(dean_page, ENROLLED) != _chart_data(leader_page, ENROLLED)
+
+
+def test_clearing_the_hub_answers_clears_the_page_cache(hub_home, login, monkeypatch, fresh_metric_cache):
+    client = login("leader")
+    url = reverse("cockpit-theme", kwargs={"slug": "students"})
+    client.get(url)
+    computed: list[str] = []
+    real_board = __import__("campusbrain.cockpit.selectors", fromlist=["board"]).board
+
+    def counting_board(*args, **kwargs):
+        computed.append("board")
+        return real_board(*args, **kwargs)
+
+    monkeypatch.setattr("campusbrain.cockpit.selectors.board", counting_board)
+    metrics_service.clear_cache()  # what a new build id does too: the token of the answers changes
+    assert client.get(url).status_code == 200
+    assert computed == ["board"]

@@ -9,6 +9,8 @@ status of a value against its metric's target and warning line.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -442,6 +444,36 @@ def board(home: Path, viewer: Viewer, theme: Theme, params: Mapping[str, str]) -
         by_choices=choices,
         problem=problem,
     )
+
+
+def board_cache_key(
+    home: Path, viewer: Viewer, theme: Theme, params: Mapping[str, str], *, base: str, screen: bool
+) -> str | None:
+    """The key of a rendered board in the page cache, or ``None`` when nothing may be cached.
+
+    A board is a function of the college folder, the hub's answers (:func:`api.metric_cache_token`:
+    the build and the answer cache's generation), the viewer's scope (role, department, classes — never the
+    person, except for a viewer without department or classes, whose refusal names them), the
+    theme, the query, the link base, the big-screen flag and the interface language.
+    """
+    token = api.metric_cache_token(home)
+    if token is None:
+        return None
+    lists = getattr(params, "lists", None)
+    query = sorted((k, v) for k, values in lists() for v in values) if lists else sorted(params.items())
+    person = "" if viewer.department_code or viewer.class_codes else viewer.username
+    parts = [
+        str(Path(home).resolve()),
+        token,
+        [viewer.role, viewer.department_code, viewer.department_name, sorted(viewer.class_codes), person],
+        theme.slug,
+        query,
+        base,
+        screen,
+        get_language() or "",
+    ]
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"cockpit-board:{digest}"
 
 
 def scope_label(scope: str) -> str:

@@ -7,10 +7,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,6 +24,9 @@ from campusbrain.hub import api
 from campusbrain.hub.contracts import Viewer
 
 SCREEN_REFRESH_DEFAULT = 60
+# A rendered board is kept this long at most: its key changes with every build, but its
+# freshness verdicts change with the clock, so a stale source shows within a minute.
+BOARD_CACHE_SECONDS = 60
 SCREEN_REFRESH_BOUNDS = (10, 3600)
 
 View = Callable[..., HttpResponse]
@@ -118,6 +124,38 @@ def _board_context(request: HttpRequest, viewer: Viewer, theme: Theme, base: str
     }
 
 
+def _board_html(
+    request: HttpRequest, viewer: Viewer, theme: Theme, base: str, *, screen: bool
+) -> tuple[str, str]:
+    """The rendered board and its drill query string, from the page cache when the same build has
+    drawn it for the same scope (a warm theme page then costs its frame only)."""
+    home = selectors.hub_home()
+    key = selectors.board_cache_key(home, viewer, theme, request.GET, base=base, screen=screen)
+    if key is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            html, query = cached
+            # Our own template's output (escaped when it was rendered), kept as plain text.
+            return mark_safe(html), query
+    context = _board_context(request, viewer, theme, base)
+    context["screen"] = screen
+    html = render_to_string("cockpit/_board.html", context, request=request)
+    if key is not None:
+        cache.set(key, (str(html), context["query"]), BOARD_CACHE_SECONDS)
+    return html, context["query"]
+
+
+def _page_context(viewer: Viewer, theme: Theme, board_html: str, query: str) -> dict[str, Any]:
+    return {
+        "theme": theme,
+        "board_html": board_html,
+        "query": query,
+        "viewer": viewer,
+        "themes": selectors.themes_for(viewer),
+        "current_slug": theme.slug,
+    }
+
+
 @require_GET
 @cockpit_view
 def theme_page(request: HttpRequest, viewer: Viewer, slug: str = "overview") -> HttpResponse:
@@ -125,10 +163,10 @@ def theme_page(request: HttpRequest, viewer: Viewer, slug: str = "overview") -> 
     if slug == "overview" and viewer.role in selectors.THEME_ONLY_ROLES:
         return redirect("cockpit-theme", slug=selectors.THEME_ONLY_ROLES[viewer.role])
     theme = _theme(viewer, slug)
-    context = _board_context(request, viewer, theme, request.path)
+    board_html, query = _board_html(request, viewer, theme, request.path, screen=False)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "cockpit/_board.html", context)
-    return render(request, "cockpit/theme.html", context)
+        return HttpResponse(board_html)
+    return render(request, "cockpit/theme.html", _page_context(viewer, theme, board_html, query))
 
 
 @require_GET
@@ -147,10 +185,11 @@ def screen_page(request: HttpRequest, viewer: Viewer, slug: str) -> HttpResponse
     params.pop("refresh", None)
     request.GET = params
     board_url = reverse("cockpit-theme", kwargs={"slug": slug})
-    context = _board_context(request, viewer, theme, board_url)
-    context.update({"refresh": int(raw), "board_url": board_url, "screen": True, "now": timezone.now()})
+    board_html, query = _board_html(request, viewer, theme, board_url, screen=True)
     if request.headers.get("HX-Request") == "true":
-        return render(request, "cockpit/_board.html", context)
+        return HttpResponse(board_html)
+    context = _page_context(viewer, theme, board_html, query)
+    context.update({"refresh": int(raw), "board_url": board_url, "screen": True, "now": timezone.now()})
     return render(request, "cockpit/screen.html", context)
 
 

@@ -301,6 +301,16 @@ def metric_query(
     )
 
 
+def metric_cache_token(home: Path) -> str | None:
+    """A token that changes whenever :func:`metric_query` answers may change (a new build is
+    published, or the answer cache was cleared); ``None`` while nothing is published.
+
+    A page cache keyed on it never serves figures of an older build. Freshness verdicts also
+    change with the clock, so such a cache should keep entries for a short time only.
+    """
+    return _metrics.cache_token(home)
+
+
 def metric_source_rows(
     home: Path,
     metric_id: str,

@@ -59,10 +59,17 @@ def collect_static(verbosity: int = 0) -> Path:
     return Path(settings.STATIC_ROOT)
 
 
-def serve(host: str, port: int, *, workers: int = 2) -> None:
-    """Serve the site with gunicorn on ``host:port`` until interrupted (migrates and collects static first)."""
-    migrate()
-    collect_static()
+def serve(host: str, port: int, *, workers: int = 2, prepare: bool = True, access_log: bool = True) -> None:
+    """Serve the site with gunicorn on ``host:port`` until interrupted.
+
+    ``prepare`` migrates and collects static files first; ``campusbrain bench --pages`` turns it
+    and the access log off to serve a college it must not write to.
+    """
+    if prepare:
+        migrate()
+        collect_static()
+    else:
+        setup_django()
     from django.db import connections
 
     # Workers are forked from this process: they must not share its database connections.
@@ -71,7 +78,7 @@ def serve(host: str, port: int, *, workers: int = 2) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": workers,
-            "accesslog": "-",
+            "accesslog": "-" if access_log else None,
             "errorlog": "-",
             "timeout": 60,
             "control_socket_disable": True,

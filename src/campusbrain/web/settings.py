@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "campusbrain.web.middleware.SessionIdleRefreshMiddleware",
     "campusbrain.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,9 +117,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not CAMPUSBRAIN.production
 WHITENOISE_AUTOREFRESH = CAMPUSBRAIN.debug
 
-# Sessions: idle timeout (refreshed on every request) instead of Django's two weeks.
+# Sessions: idle timeout instead of Django's two weeks. SessionIdleRefreshMiddleware pushes the
+# expiry forward at most once a minute while the session is used (not a write per request).
 SESSION_COOKIE_AGE = CAMPUSBRAIN.session_idle_minutes * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CAMPUSBRAIN.production
