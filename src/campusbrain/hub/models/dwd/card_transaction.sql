@@ -13,7 +13,10 @@
 -- reconciles: ods."yikatong__transactions"
 -- materialized: full
 
-WITH loaded AS (
+-- Each CTE below is read by more than one step; NOT MATERIALIZED lets DuckDB scan the ODS again
+-- (only the columns a step needs) instead of writing every typed row to a temporary result
+-- first, which at 97 million rows spilled to disk (default demo: 67 s -> 47 s, same rows).
+WITH loaded AS NOT MATERIALIZED (
     SELECT
         NULLIF(TRIM(JYLSH), '') AS JYLSH,
         NULLIF(TRIM(CARDNO), '') AS CARDNO,
@@ -28,30 +31,35 @@ WITH loaded AS (
         _batch_id,
         _source,
         _source_row,
-        _loaded_at
+        _loaded_at,
+        HASH(NULLIF(TRIM(JYLSH), '')) AS jylsh_hash
     FROM ods."yikatong__transactions"
 ),
 -- Almost every transaction is exported once. Only the few exported more than once go through
--- the ranking that keeps the latest load (ranking every row was up to 1.8 times slower).
+-- the ranking that keeps the latest load (ranking every row was up to 1.8 times slower). They
+-- are found by the hash of the 流水号, a number, which groups far faster than the text: a
+-- transaction whose hash occurs once occurs once; those whose hash repeats (every duplicate and
+-- the rare collision of two different numbers) are ranked by the 流水号 itself, so a collision
+-- changes nothing but where a row is counted.
 repeated AS (
-    SELECT JYLSH FROM loaded WHERE JYLSH IS NOT NULL GROUP BY JYLSH HAVING COUNT(*) > 1
+    SELECT jylsh_hash FROM loaded WHERE JYLSH IS NOT NULL GROUP BY jylsh_hash HAVING COUNT(*) > 1
 ),
-transactions AS (
-    SELECT l.*, 1 AS export_count
+transactions AS NOT MATERIALIZED (
+    SELECT l.* EXCLUDE (jylsh_hash), 1 AS export_count
     FROM loaded AS l
-    WHERE l.JYLSH IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.JYLSH = l.JYLSH)
+    WHERE l.JYLSH IS NOT NULL AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.jylsh_hash = l.jylsh_hash)
     UNION ALL
     SELECT * EXCLUDE (load_rank)
     FROM (
         SELECT
-            l.*,
+            l.* EXCLUDE (jylsh_hash),
             COUNT(*) OVER (PARTITION BY l.JYLSH) AS export_count,
             ROW_NUMBER() OVER (
                 PARTITION BY l.JYLSH
                 ORDER BY l._loaded_at DESC, l._batch_id DESC, l._source DESC, l._source_row DESC
             ) AS load_rank
         FROM loaded AS l
-        WHERE EXISTS (SELECT 1 FROM repeated AS r WHERE r.JYLSH = l.JYLSH)
+        WHERE l.JYLSH IS NOT NULL AND EXISTS (SELECT 1 FROM repeated AS r WHERE r.jylsh_hash = l.jylsh_hash)
     ) AS ranked
     WHERE load_rank = 1
 ),
