@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +261,6 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
     """The measuring side of :func:`run_pages`, in the child process."""
     import tempfile
-    import threading
 
     work = Path(tempfile.mkdtemp(prefix="campusbrain-bench-pages-"))
     os.environ["CAMPUSBRAIN_HOME"] = str(home)
@@ -311,32 +312,7 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
     clients = [client() for _ in range(users)]
     for values in cpu.values():
         values.clear()  # CPU figures are kept for the concurrent run only
-    per_theme: dict[str, list[float]] = {slug: [] for slug in slugs}
-    lock = threading.Lock()
-    start = threading.Barrier(users)
-    errors: list[str] = []
-
-    def user(index: int) -> None:
-        order = slugs[index % len(slugs) :] + slugs[: index % len(slugs)]  # users spread over themes
-        start.wait()
-        try:
-            for _round in range(rounds):
-                for slug in order:
-                    elapsed = timed(clients[index], slug)
-                    with lock:
-                        per_theme[slug].append(elapsed)
-        except Exception as error:  # reported, not hidden: a failed page voids the figures
-            errors.append(repr(error))
-
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    span = time.perf_counter() - began
-    if errors:
-        raise RuntimeError(f"page bench failed: {errors[:3]}")
+    per_theme, span = _users_visit(users, slugs, rounds, lambda index, slug: timed(clients[index], slug))
     every = [t for values in per_theme.values() for t in values]
     c = client()
     session_cookie = f"{settings.SESSION_COOKIE_NAME}={c.cookies[settings.SESSION_COOKIE_NAME].value}"
@@ -366,6 +342,40 @@ def _pages_child(home: Path, users: int, rounds: int) -> dict[str, Any]:
 SERVE_WORKERS = 2  # what `campusbrain serve` runs
 
 
+def _users_visit(
+    users: int, slugs: list[str], rounds: int, visit: Callable[[int, str], float]
+) -> tuple[dict[str, list[float]], float]:
+    """``users`` threads, started together, each visiting every theme ``rounds`` times (user i
+    starting at theme i, so they spread over the themes); ``visit(user, slug)`` returns seconds.
+    Returns the times per theme and the whole span; any failed visit voids the figures."""
+    timings: dict[str, list[float]] = {slug: [] for slug in slugs}
+    lock = threading.Lock()
+    start = threading.Barrier(users)
+    errors: list[str] = []
+
+    def user(index: int) -> None:
+        order = slugs[index % len(slugs) :] + slugs[: index % len(slugs)]
+        start.wait()
+        try:
+            for _round in range(rounds):
+                for slug in order:
+                    elapsed = visit(index, slug)
+                    with lock:
+                        timings[slug].append(elapsed)
+        except Exception as error:  # reported, not hidden: a failed page voids the figures
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"page bench failed: {errors[:3]}")
+    return timings, time.perf_counter() - began
+
+
 def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, rounds: int) -> dict[str, Any]:
     """The theme pages as a browser gets them: gunicorn started as ``campusbrain serve`` runs it
     (sync workers, no access log), ``users`` threads each opening every theme ``rounds`` times
@@ -373,7 +383,6 @@ def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, round
     connection, queueing for a free worker and the server's work included."""
     import http.client
     import socket
-    import threading
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -410,38 +419,14 @@ def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, round
                 )
             time.sleep(0.2)
 
-        def run_round(count: int) -> tuple[dict[str, list[float]], float]:
-            timings: dict[str, list[float]] = {slug: [] for slug in slugs}
-            lock = threading.Lock()
-            start = threading.Barrier(users)
-            errors: list[str] = []
+        def page(_index: int, slug: str) -> float:
+            status, elapsed = get(f"/cockpit/{slug}/")
+            if status != 200:
+                raise RuntimeError(f"/cockpit/{slug}/ answered {status} over HTTP")
+            return elapsed
 
-            def user(index: int) -> None:
-                order = slugs[index % len(slugs) :] + slugs[: index % len(slugs)]
-                start.wait()
-                try:
-                    for _round in range(count):
-                        for slug in order:
-                            status, elapsed = get(f"/cockpit/{slug}/")
-                            if status != 200:
-                                raise RuntimeError(f"/cockpit/{slug}/ answered {status}")
-                            with lock:
-                                timings[slug].append(elapsed)
-                except Exception as error:  # reported, not hidden: a failed page voids the figures
-                    errors.append(repr(error))
-
-            threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-            began = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            if errors:
-                raise RuntimeError(f"page bench over HTTP failed: {errors[:3]}")
-            return timings, time.perf_counter() - began
-
-        run_round(1)  # warm-up: every worker computes and caches each theme
-        timings, span = run_round(rounds)
+        _users_visit(users, slugs, 1, page)  # warm-up: every worker computes and caches each theme
+        timings, span = _users_visit(users, slugs, rounds, page)
     finally:
         server.terminate()
         server.wait(timeout=60)

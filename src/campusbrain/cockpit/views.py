@@ -24,10 +24,10 @@ from campusbrain.hub import api
 from campusbrain.hub.contracts import Viewer
 
 SCREEN_REFRESH_DEFAULT = 60
+SCREEN_REFRESH_BOUNDS = (10, 3600)
 # A rendered board is kept this long at most: its key changes with every build, but its
 # freshness verdicts change with the clock, so a stale source shows within a minute.
 BOARD_CACHE_SECONDS = 60
-SCREEN_REFRESH_BOUNDS = (10, 3600)
 
 View = Callable[..., HttpResponse]
 
