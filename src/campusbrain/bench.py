@@ -383,14 +383,17 @@ def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, round
     connection, queueing for a free worker and the server's work included."""
     import http.client
     import socket
+    import tempfile
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # The server's log goes to a file: a pipe nobody reads would stall it once full.
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
         [sys.executable, "-m", "campusbrain.bench", "serve", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         text=True,
     )
 
@@ -414,9 +417,8 @@ def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, round
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the bench server did not start: {server.stderr.read() if server.stderr else ''}"
-                )
+                log.seek(0)
+                raise RuntimeError(f"the bench server did not start: {log.read()[-2000:]}")
             time.sleep(0.2)
 
         def page(_index: int, slug: str) -> float:
@@ -430,6 +432,7 @@ def _pages_over_http(host: str, cookie: str, slugs: list[str], users: int, round
     finally:
         server.terminate()
         server.wait(timeout=60)
+        log.close()
     every = [t for values in timings.values() for t in values]
     return {
         "workers": SERVE_WORKERS,
