@@ -23,6 +23,7 @@ import sqlglot
 from sqlglot import exp
 
 from campusbrain.hub.paths import HubPaths
+from campusbrain.hub.sources import xapi
 from campusbrain.hub.sources.config import load_sources
 
 NATIVE_CSV_ENCODINGS = {"utf-8", "utf8", "utf-8-sig"}
@@ -30,9 +31,7 @@ NATIVE_CSV_ENCODINGS = {"utf-8", "utf8", "utf-8-sig"}
 
 # The xAPI fields ODS keeps beside each statement, taken out in one parse as the connector does.
 _STATEMENT_FIELDS = sqlglot.parse_one(
-    "SELECT f[1] AS id, COALESCE(f[2], f[3]) AS actor_name, f[4] AS verb_id, f[5] AS object_id, "
-    "f[6] AS \"timestamp\", statement, _source FROM (SELECT json_extract_string(json, ['$.id', "
-    "'$.actor.account.name', '$.actor.mbox', '$.verb.id', '$.object.id', '$.timestamp']) AS f, "
+    f"SELECT {xapi.FIELDS_SQL}, statement, _source FROM (SELECT json_extract_string(json, {xapi.PATHS_SQL}) AS f, "
     "CAST(json AS VARCHAR) AS statement, filename AS _source FROM files) AS s",
     dialect="duckdb",
 )

@@ -2,9 +2,9 @@
 -- layer: dwd
 -- grain: one row per xAPI statement (statement id); a statement delivered twice is kept once
 -- owner: 002 教务处
--- description: 学在望湖 learning-platform xAPI statements, with what the summaries need taken out
---   of the statement JSON once, here: the actor key (account name — the 学号 —, or the mbox of
---   an actor without an account; dwd.person_link system 'xuexi'), the verb's short name
+-- description: 学在望湖 learning-platform xAPI statements, with what the summaries need typed from
+--   the fields the sync took out of the statement JSON (ODS keeps them as text beside it): the
+--   actor key (account name — the 学号 —, or the mbox of an actor without an account; dwd.person_link system 'xuexi'), the verb's short name
 --   (launched, experienced, completed, answered, passed, failed…), the course (the first
 --   grouping context activity), result duration in seconds, scaled score and success, and the
 --   time in campus local time (Asia/Shanghai). The JSON itself stays in the ODS.
@@ -14,8 +14,9 @@
 -- materialized: full
 
 -- Almost every statement arrives once; only the ids delivered again are ranked (as in
--- dwd.card_transaction: ranking every row sorts the whole table). The JSON is parsed after
--- the duplicates are dropped, straight from the ODS, so the wide rows are never materialized.
+-- dwd.card_transaction: ranking every row sorts the whole table). The JSON is not parsed here:
+-- the sync took every path this model reads out of it in the parse it makes anyway, so the wide
+-- statement text is never read.
 WITH repeated AS (
     SELECT NULLIF(TRIM(id), '') AS statement_id
     FROM ods."xuexi__statements"
@@ -24,7 +25,7 @@ WITH repeated AS (
     HAVING COUNT(*) > 1
 ),
 statements AS (
-    SELECT o.*, 1 AS export_count
+    SELECT o.* EXCLUDE (statement), 1 AS export_count
     FROM ods."xuexi__statements" AS o
     WHERE NULLIF(TRIM(o.id), '') IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.statement_id = NULLIF(TRIM(o.id), ''))
@@ -32,7 +33,7 @@ statements AS (
     SELECT * EXCLUDE (load_rank)
     FROM (
         SELECT
-            o.*,
+            o.* EXCLUDE (statement),
             COUNT(*) OVER (PARTITION BY NULLIF(TRIM(o.id), '')) AS export_count,
             ROW_NUMBER() OVER (
                 PARTITION BY NULLIF(TRIM(o.id), '')
@@ -43,40 +44,23 @@ statements AS (
     ) AS ranked
     WHERE load_rank = 1
 ),
-extracted AS (
+typed AS (
     SELECT
         NULLIF(TRIM(s.id), '') AS statement_id,
         NULLIF(TRIM(s.verb_id), '') AS verb_id,
         NULLIF(TRIM(s.object_id), '') AS object_id,
         TRY_CAST(NULLIF(TRIM(s.timestamp), '') AS TIMESTAMPTZ) AT TIME ZONE 'Asia/Shanghai' AS stated_at,
-        -- One parse of the JSON for all the paths (the list form of json_extract_string).
-        JSON_EXTRACT_STRING(
-            s.statement,
-            [
-                '$.actor.account.name',
-                '$.actor.mbox',
-                '$.result.duration',
-                '$.result.score.scaled',
-                '$.result.success',
-                '$.context.contextActivities.grouping[0].id'
-            ]
-        ) AS paths,
+        COALESCE(NULLIF(s.actor_account_name, ''), NULLIF(s.actor_mbox, '')) AS actor_key,
+        s.actor_account_name IS NOT NULL AS actor_has_account,
+        s.context_grouping_id AS course_id,
+        s.result_duration AS duration_raw,
+        TRY_CAST(s.result_score_scaled AS DOUBLE) AS score_scaled,
+        TRY_CAST(s.result_success AS BOOLEAN) AS success,
         s.export_count,
         s._batch_id,
         s._source,
         s._source_row
     FROM statements AS s
-),
-typed AS (
-    SELECT
-        e.* EXCLUDE (paths),
-        COALESCE(NULLIF(e.paths[1], ''), NULLIF(e.paths[2], '')) AS actor_key,
-        e.paths[1] IS NOT NULL AS actor_has_account,
-        e.paths[6] AS course_id,
-        e.paths[3] AS duration_raw,
-        TRY_CAST(e.paths[4] AS DOUBLE) AS score_scaled,
-        TRY_CAST(e.paths[5] AS BOOLEAN) AS success
-    FROM extracted AS e
 )
 SELECT
     statement_id,
