@@ -13,36 +13,46 @@
 -- reconciles: ods."xuexi__statements"
 -- materialized: full
 
--- Almost every statement arrives once; only the ids delivered again are ranked (as in
--- dwd.card_transaction: ranking every row sorts the whole table). The JSON is not parsed here:
--- the sync took every path this model reads out of it in the parse it makes anyway, so the wide
--- statement text is never read.
-WITH repeated AS (
-    SELECT NULLIF(TRIM(id), '') AS statement_id
-    FROM ods."xuexi__statements"
-    WHERE NULLIF(TRIM(id), '') IS NOT NULL
-    GROUP BY 1
-    HAVING COUNT(*) > 1
+-- Almost every statement arrives once; only the ids delivered again are ranked, found by the
+-- hash of the id as in dwd.card_transaction (ranking every row sorts the whole table; a test of
+-- the text id against the repeated ids made DuckDB copy every row aside first). The JSON is not
+-- parsed here: the sync took every path this model reads out of it in the parse it makes anyway,
+-- so the wide statement text is never read.
+-- As there, the statements without an id are not filtered out in the scans but ranked as one
+-- more repeated key and never kept.
+WITH loaded AS NOT MATERIALIZED (
+    SELECT o.* EXCLUDE (statement), HASH(NULLIF(TRIM(o.id), '')) AS id_hash
+    FROM ods."xuexi__statements" AS o
+),
+repeated AS (
+    SELECT id_hash FROM loaded GROUP BY id_hash HAVING COUNT(*) > 1
+    UNION
+    SELECT HASH(CAST(NULL AS VARCHAR))
+),
+ranked AS (
+    SELECT
+        l.id_hash,
+        l._batch_id,
+        l._source,
+        l._source_row,
+        NULLIF(TRIM(l.id), '') IS NOT NULL
+        AND ROW_NUMBER() OVER (
+            PARTITION BY NULLIF(TRIM(l.id), '')
+            ORDER BY l._loaded_at DESC, l._batch_id DESC, l._source DESC, l._source_row DESC
+        ) = 1 AS kept,
+        COUNT(*) OVER (PARTITION BY NULLIF(TRIM(l.id), '')) AS export_count
+    FROM loaded AS l
+    WHERE l.id_hash IN (SELECT id_hash FROM repeated)
 ),
 statements AS (
-    SELECT o.* EXCLUDE (statement), 1 AS export_count
-    FROM ods."xuexi__statements" AS o
-    WHERE NULLIF(TRIM(o.id), '') IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM repeated AS r WHERE r.statement_id = NULLIF(TRIM(o.id), ''))
-    UNION ALL
-    SELECT * EXCLUDE (load_rank)
-    FROM (
-        SELECT
-            o.* EXCLUDE (statement),
-            COUNT(*) OVER (PARTITION BY NULLIF(TRIM(o.id), '')) AS export_count,
-            ROW_NUMBER() OVER (
-                PARTITION BY NULLIF(TRIM(o.id), '')
-                ORDER BY o._loaded_at DESC, o._batch_id DESC, o._source DESC, o._source_row DESC
-            ) AS load_rank
-        FROM ods."xuexi__statements" AS o
-        WHERE EXISTS (SELECT 1 FROM repeated AS r WHERE r.statement_id = NULLIF(TRIM(o.id), ''))
-    ) AS ranked
-    WHERE load_rank = 1
+    SELECT l.* EXCLUDE (id_hash), COALESCE(r.export_count, 1) AS export_count
+    FROM loaded AS l
+    LEFT JOIN ranked AS r
+        ON r.id_hash = l.id_hash
+        AND r._source_row = l._source_row
+        AND r._batch_id = l._batch_id
+        AND r._source = l._source
+    WHERE r.id_hash IS NULL OR r.kept
 ),
 typed AS (
     SELECT

@@ -1,0 +1,56 @@
+"""dwd.card_transaction keeps one row per 流水号: the latest export, with the count of exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from campusbrain.hub.engine import duckdb as engine
+from campusbrain.hub.models.runner import build
+from campusbrain.hub.warehouse import open_published
+
+from .conftest import write_ods, yikatong_tables
+
+# Rows 11-15 of the ODS table (the 10 of conftest come first, in the same batch): 202409020000004
+# exported again twice, the last time with a corrected amount and a padded key, which is the same
+# 流水号; and a 冲正 of it exported twice.
+REEXPORTS = [
+    ("202409020000004", "100002", "20240902150001", "21", "2101", "210", "1", "1600", ""),
+    (" 202409020000004 ", "100002", "20240902150001", "21", "2101", "210", "1", "1650", ""),
+    ("202409029000002", "100002", "20240902160001", "21", "2101", "211", "1", "1650", "202409020000004"),
+    ("202409029000002", "100002", "20240902160001", "21", "2101", "211", "1", "1650", "202409020000004"),
+    # A row without a 流水号, alone (so not a repeated key by count): never carried.
+    ("  ", "100002", "20240902170001", "21", "2101", "210", "1", "100", ""),
+]
+
+
+def _rows(con: engine.Connection, sql: str) -> list[tuple[object, ...]]:
+    return engine.fetch_all(con, sql)
+
+
+def test_the_latest_export_is_kept_and_the_copies_are_rejected(tmp_path: Path) -> None:
+    write_ods(tmp_path, yikatong_tables(REEXPORTS))
+    report = build(tmp_path, progress=False)
+    assert report.ok, report.error
+    con = open_published(tmp_path)
+    try:
+        assert _rows(
+            con,
+            "SELECT amount_yuan, export_count, _source_row, is_reversed FROM dwd.card_transaction "
+            "WHERE JYLSH = '202409020000004'",
+        ) == [(16.50, 3, 12, True)]
+        assert _rows(
+            con, "SELECT export_count, is_reversal FROM dwd.card_transaction WHERE JYLSH = '202409029000002'"
+        ) == [(2, True)]
+        # Every ODS row is carried once or rejected once with its reason.
+        assert _rows(con, "SELECT count(*) FROM dwd.card_transaction") == [(10,)]
+        assert _rows(
+            con, "SELECT _source_row, reason FROM dwd.card_transaction_rejected ORDER BY _source_row"
+        ) == [
+            (4, "duplicate_row 重复导出"),
+            (8, "duplicate_row 重复导出"),
+            (11, "duplicate_row 重复导出"),
+            (13, "duplicate_row 重复导出"),
+            (15, "missing_key 流水号缺失"),
+        ]
+    finally:
+        con.close()
