@@ -11,7 +11,7 @@ rendered for DuckDB with the real, quoted identifiers swapped in; values are alw
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -19,6 +19,8 @@ from functools import lru_cache
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.duckdb import DuckDB
+from sqlglot.generators.duckdb import DuckDBGenerator
 
 from .engine import duckdb as engine
 
@@ -29,6 +31,18 @@ _PROVENANCE_TYPES = {
     "_source": "VARCHAR",
     "_source_row": "BIGINT",
 }
+
+
+class _DuckDBGenerator(DuckDBGenerator):
+    """DuckDB's SQL, with a column's compression written the way DuckDB spells it.
+
+    SQLGlot has no DuckDB form of a column compression constraint (it would write ``COMPRESS x``,
+    which DuckDB rejects); DuckDB's is ``USING COMPRESSION x``.
+    """
+
+    def compresscolumnconstraint_sql(self, expression: exp.CompressColumnConstraint) -> str:
+        return f"USING COMPRESSION {self.sql(expression, 'this')}"
+
 
 _META_DDL = (
     "CREATE SCHEMA IF NOT EXISTS ods.ods",
@@ -159,21 +173,39 @@ def _query_columns(con: engine.Connection, source: str, table: str) -> list[str]
     return [str(r[0]) for r in rows]
 
 
-def ensure_table(con: engine.Connection, source: str, table: str, columns: Sequence[str]) -> None:
-    """Create the ODS table, or add the columns it lacks, so an ``INSERT ... BY NAME`` fits."""
+def ensure_table(
+    con: engine.Connection,
+    source: str,
+    table: str,
+    columns: Sequence[str],
+    compression: Mapping[str, str] | None = None,
+) -> None:
+    """Create the ODS table, or add the columns it lacks, so an ``INSERT ... BY NAME`` fits.
+
+    ``compression`` names DuckDB's compression for some columns of a new table (a column added
+    later, or a table that exists, keeps DuckDB's choice): ``zstd`` suits long text such as whole
+    JSON documents, which DuckDB's default string compression writes more slowly and larger.
+    """
     existing = table_columns(con, source, table)
     target = ods_table(source, table)
     if not existing:
         names = [c for c in dict.fromkeys(columns) if c not in _PROVENANCE_TYPES]
+        chosen = compression or {}
         defs = [
-            exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build("VARCHAR"))
+            exp.ColumnDef(
+                this=exp.to_identifier(c, quoted=True),
+                kind=exp.DataType.build("VARCHAR"),
+                constraints=[exp.ColumnConstraint(kind=exp.CompressColumnConstraint(this=exp.var(chosen[c])))]
+                if c in chosen
+                else [],
+            )
             for c in names
         ] + [
             exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build(t))
             for c, t in _PROVENANCE_TYPES.items()
         ]
         create = exp.Create(this=exp.Schema(this=target, expressions=defs), kind="TABLE", exists=True)
-        engine.run(con, create.sql(dialect="duckdb"))
+        engine.run(con, _DuckDBGenerator(dialect=DuckDB()).generate(create))
         _COLUMNS.setdefault(con, {})[ods_table_name(source, table)] = [*names, *_PROVENANCE_TYPES]
         return
     have = set(existing)
