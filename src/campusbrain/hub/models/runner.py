@@ -534,6 +534,10 @@ def _build_snapshot(
     con = engine.connect(snapshot, memory_limit=memory_limit, threads=threads)
     # tqdm draws one bar for the whole build; DuckDB's per-query bar would tear it apart.
     engine.disable_progress_bar(con)
+    # A model's table is a set: the order its rows are stored in means nothing (every reader that
+    # needs an order asks for it), and writing them in scan order held back the parallel writers
+    # (dwd.card_transaction, 97.6 million rows on 2 cores: 69.8 s -> 64.4 s).
+    engine.run(con, "SET preserve_insertion_order = false")
     context = BuildContext(con=con, build_id=build_id, project=project)
     if quality_run is not None:
         quality_run.ods_alias = ODS_ALIAS if paths.ods.exists() else None
