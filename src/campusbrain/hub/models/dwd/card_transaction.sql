@@ -17,23 +17,39 @@
 -- (only the columns a step needs) instead of writing every typed row to a temporary result
 -- first, which at 97 million rows spilled to disk (default demo: 67 s -> 47 s, same rows).
 WITH loaded AS NOT MATERIALIZED (
-    SELECT
-        NULLIF(TRIM(JYLSH), '') AS JYLSH,
-        NULLIF(TRIM(CARDNO), '') AS CARDNO,
-        TRY_STRPTIME(TRIM(JYSJ), '%Y%m%d%H%M%S') AS transacted_at,
-        -- SHOPID 0 marks a self-service top-up machine, not a merchant.
-        NULLIF(NULLIF(TRIM(SHOPID), ''), '0') AS SHOPID,
-        NULLIF(TRIM(ZDH), '') AS ZDH,
-        NULLIF(TRIM(JYLX), '') AS JYLX,
-        NULLIF(TRIM(QBLX), '') AS QBLX,
-        CAST(TRY_CAST(TRIM(JE) AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(16, 2)) AS amount_yuan,
-        NULLIF(TRIM(YJYLSH), '') AS YJYLSH,
-        _batch_id,
-        _source,
-        _source_row,
-        _loaded_at,
-        HASH(NULLIF(TRIM(JYLSH), '')) AS jylsh_hash
-    FROM ods."yikatong__transactions"
+    SELECT k.*, HASH(k.JYLSH) AS jylsh_hash
+    FROM (
+        SELECT
+            -- TRIM copies every string longer than 12 bytes, and every step reads the 流水号: it is
+            -- trimmed only when TRIM could change it (a space at either end, or any non-ASCII
+            -- character: the only ASCII character TRIM removes is the space). Same values, a
+            -- pass over 97 million keys in 1.4 s instead of 3.5 s.
+            CASE
+                WHEN JYLSH LIKE ' %' OR JYLSH LIKE '% ' OR STRLEN(JYLSH) <> LENGTH(JYLSH)
+                    THEN NULLIF(TRIM(JYLSH), '')
+                ELSE NULLIF(JYLSH, '')
+            END AS JYLSH,
+            NULLIF(TRIM(CARDNO), '') AS CARDNO,
+            TRY_STRPTIME(
+                CASE
+                    WHEN JYSJ LIKE ' %' OR JYSJ LIKE '% ' OR STRLEN(JYSJ) <> LENGTH(JYSJ) THEN TRIM(JYSJ)
+                    ELSE JYSJ
+                END,
+                '%Y%m%d%H%M%S'
+            ) AS transacted_at,
+            -- SHOPID 0 marks a self-service top-up machine, not a merchant.
+            NULLIF(NULLIF(TRIM(SHOPID), ''), '0') AS SHOPID,
+            NULLIF(TRIM(ZDH), '') AS ZDH,
+            NULLIF(TRIM(JYLX), '') AS JYLX,
+            NULLIF(TRIM(QBLX), '') AS QBLX,
+            CAST(TRY_CAST(TRIM(JE) AS DECIMAL(18, 0)) * 0.01 AS DECIMAL(16, 2)) AS amount_yuan,
+            NULLIF(TRIM(YJYLSH), '') AS YJYLSH,
+            _batch_id,
+            _source,
+            _source_row,
+            _loaded_at
+        FROM ods."yikatong__transactions"
+    ) AS k
 ),
 -- Almost every transaction is exported once. Only the few exported more than once are ranked to
 -- keep the latest load (ranking every row was up to 1.8 times slower). They are found by the hash

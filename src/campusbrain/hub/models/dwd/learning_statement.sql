@@ -19,10 +19,19 @@
 -- parsed here: the sync took every path this model reads out of it in the parse it makes anyway,
 -- so the wide statement text is never read.
 -- As there, the statements without an id are not filtered out in the scans but ranked as one
--- more repeated key and never kept.
+-- more repeated key and never kept, and the long text values (ids, URLs, times) are trimmed only
+-- when TRIM could change them.
 WITH loaded AS NOT MATERIALIZED (
-    SELECT o.* EXCLUDE (statement), HASH(NULLIF(TRIM(o.id), '')) AS id_hash
-    FROM ods."xuexi__statements" AS o
+    SELECT k.*, HASH(k.statement_id) AS id_hash
+    FROM (
+        SELECT
+            o.* EXCLUDE (statement),
+            CASE
+                WHEN o.id LIKE ' %' OR o.id LIKE '% ' OR STRLEN(o.id) <> LENGTH(o.id) THEN NULLIF(TRIM(o.id), '')
+                ELSE NULLIF(o.id, '')
+            END AS statement_id
+        FROM ods."xuexi__statements" AS o
+    ) AS k
 ),
 repeated AS (
     SELECT id_hash FROM loaded GROUP BY id_hash HAVING COUNT(*) > 1
@@ -35,12 +44,12 @@ ranked AS (
         l._batch_id,
         l._source,
         l._source_row,
-        NULLIF(TRIM(l.id), '') IS NOT NULL
+        l.statement_id IS NOT NULL
         AND ROW_NUMBER() OVER (
-            PARTITION BY NULLIF(TRIM(l.id), '')
+            PARTITION BY l.statement_id
             ORDER BY l._loaded_at DESC, l._batch_id DESC, l._source DESC, l._source_row DESC
         ) = 1 AS kept,
-        COUNT(*) OVER (PARTITION BY NULLIF(TRIM(l.id), '')) AS export_count
+        COUNT(*) OVER (PARTITION BY l.statement_id) AS export_count
     FROM loaded AS l
     WHERE l.id_hash IN (SELECT id_hash FROM repeated)
 ),
@@ -56,10 +65,24 @@ statements AS (
 ),
 typed AS (
     SELECT
-        NULLIF(TRIM(s.id), '') AS statement_id,
-        NULLIF(TRIM(s.verb_id), '') AS verb_id,
-        NULLIF(TRIM(s.object_id), '') AS object_id,
-        TRY_CAST(NULLIF(TRIM(s.timestamp), '') AS TIMESTAMPTZ) AT TIME ZONE 'Asia/Shanghai' AS stated_at,
+        s.statement_id,
+        CASE
+            WHEN s.verb_id LIKE ' %' OR s.verb_id LIKE '% ' OR STRLEN(s.verb_id) <> LENGTH(s.verb_id)
+                THEN NULLIF(TRIM(s.verb_id), '')
+            ELSE NULLIF(s.verb_id, '')
+        END AS verb_id,
+        CASE
+            WHEN s.object_id LIKE ' %' OR s.object_id LIKE '% ' OR STRLEN(s.object_id) <> LENGTH(s.object_id)
+                THEN NULLIF(TRIM(s.object_id), '')
+            ELSE NULLIF(s.object_id, '')
+        END AS object_id,
+        TRY_CAST(
+            CASE
+                WHEN s.timestamp LIKE ' %' OR s.timestamp LIKE '% ' OR STRLEN(s.timestamp) <> LENGTH(s.timestamp)
+                    THEN NULLIF(TRIM(s.timestamp), '')
+                ELSE NULLIF(s.timestamp, '')
+            END AS TIMESTAMPTZ
+        ) AT TIME ZONE 'Asia/Shanghai' AS stated_at,
         COALESCE(NULLIF(s.actor_account_name, ''), NULLIF(s.actor_mbox, '')) AS actor_key,
         s.actor_account_name IS NOT NULL AS actor_has_account,
         s.context_grouping_id AS course_id,

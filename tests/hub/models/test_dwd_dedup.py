@@ -1,4 +1,4 @@
-"""dwd.card_transaction keeps one row per 流水号: the latest export, with the count of exports."""
+"""The big DWD models keep one row per key: the latest export, with the count of exports."""
 
 from __future__ import annotations
 
@@ -52,5 +52,69 @@ def test_the_latest_export_is_kept_and_the_copies_are_rejected(tmp_path: Path) -
             (13, "duplicate_row 重复导出"),
             (15, "missing_key 流水号缺失"),
         ]
+    finally:
+        con.close()
+
+
+_XAPI_COLUMNS = (
+    "id",
+    "actor_name",
+    "actor_account_name",
+    "actor_mbox",
+    "verb_id",
+    "object_id",
+    "timestamp",
+    "result_duration",
+    "result_score_scaled",
+    "result_success",
+    "context_grouping_id",
+    "statement",
+)
+
+
+def _statement(statement_id: str, minutes: int) -> tuple[str, ...]:
+    return (
+        statement_id,
+        "2024010101",
+        "2024010101",
+        "",
+        "http://adlnet.gov/expapi/verbs/completed",
+        "https://learn.example/res/1",
+        "2024-09-02T08:00:00+08:00",
+        f"PT{minutes}M",
+        "",
+        "",
+        "course-1",
+        "{}",
+    )
+
+
+def test_a_statement_delivered_again_is_kept_once_as_its_latest_delivery(tmp_path: Path) -> None:
+    write_ods(
+        tmp_path,
+        {
+            "xuexi__statements": (
+                _XAPI_COLUMNS,
+                [
+                    _statement("s-1", 10),
+                    _statement("s-2", 20),
+                    _statement(" s-1 ", 15),  # the same id again, corrected: this one is kept
+                    _statement("", 5),  # no id, alone: never carried
+                ],
+            )
+        },
+    )
+    report = build(tmp_path, progress=False)
+    assert report.ok, report.error
+    con = open_published(tmp_path)
+    try:
+        assert _rows(
+            con,
+            "SELECT statement_id, duration_seconds, export_count, _source_row "
+            "FROM dwd.learning_statement ORDER BY statement_id",
+        ) == [("s-1", 900, 2, 3), ("s-2", 1200, 1, 2)]
+        assert _rows(
+            con, "SELECT _source_row, reason FROM dwd.learning_statement_rejected ORDER BY _source_row"
+        ) == [(1, "duplicate_row 重复导出"), (4, "missing_key 语句ID缺失")]
     finally:
         con.close()
