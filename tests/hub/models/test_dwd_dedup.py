@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from campusbrain.hub.engine import duckdb as engine
@@ -23,37 +24,42 @@ REEXPORTS = [
 ]
 
 
-def _rows(con: engine.Connection, sql: str) -> list[tuple[object, ...]]:
-    return engine.fetch_all(con, sql)
+def _built(
+    home: Path, tables: dict[str, tuple[Sequence[str], list[tuple[str, ...]]]]
+) -> Callable[[str], list[tuple[object, ...]]]:
+    """Write the ODS tables, build, and return a query function over the published snapshot's rows."""
+    write_ods(home, tables)
+    report = build(home, progress=False)
+    assert report.ok, report.error
+
+    def rows(sql: str) -> list[tuple[object, ...]]:
+        con = open_published(home)
+        try:
+            return engine.fetch_all(con, sql)
+        finally:
+            con.close()
+
+    return rows
 
 
 def test_the_latest_export_is_kept_and_the_copies_are_rejected(tmp_path: Path) -> None:
-    write_ods(tmp_path, yikatong_tables(REEXPORTS))
-    report = build(tmp_path, progress=False)
-    assert report.ok, report.error
-    con = open_published(tmp_path)
-    try:
-        assert _rows(
-            con,
-            "SELECT amount_yuan, export_count, _source_row, is_reversed FROM dwd.card_transaction "
-            "WHERE JYLSH = '202409020000004'",
-        ) == [(16.50, 3, 12, True)]
-        assert _rows(
-            con, "SELECT export_count, is_reversal FROM dwd.card_transaction WHERE JYLSH = '202409029000002'"
-        ) == [(2, True)]
-        # Every ODS row is carried once or rejected once with its reason.
-        assert _rows(con, "SELECT count(*) FROM dwd.card_transaction") == [(10,)]
-        assert _rows(
-            con, "SELECT _source_row, reason FROM dwd.card_transaction_rejected ORDER BY _source_row"
-        ) == [
-            (4, "duplicate_row 重复导出"),
-            (8, "duplicate_row 重复导出"),
-            (11, "duplicate_row 重复导出"),
-            (13, "duplicate_row 重复导出"),
-            (15, "missing_key 流水号缺失"),
-        ]
-    finally:
-        con.close()
+    rows = _built(tmp_path, yikatong_tables(REEXPORTS))
+    assert rows(
+        "SELECT amount_yuan, export_count, _source_row, is_reversed FROM dwd.card_transaction "
+        "WHERE JYLSH = '202409020000004'",
+    ) == [(16.50, 3, 12, True)]
+    assert rows(
+        "SELECT export_count, is_reversal FROM dwd.card_transaction WHERE JYLSH = '202409029000002'"
+    ) == [(2, True)]
+    # Every ODS row is carried once or rejected once with its reason.
+    assert rows("SELECT count(*) FROM dwd.card_transaction") == [(10,)]
+    assert rows("SELECT _source_row, reason FROM dwd.card_transaction_rejected ORDER BY _source_row") == [
+        (4, "duplicate_row 重复导出"),
+        (8, "duplicate_row 重复导出"),
+        (11, "duplicate_row 重复导出"),
+        (13, "duplicate_row 重复导出"),
+        (15, "missing_key 流水号缺失"),
+    ]
 
 
 _XAPI_COLUMNS = (
@@ -90,7 +96,7 @@ def _statement(statement_id: str, minutes: int) -> tuple[str, ...]:
 
 
 def test_a_statement_delivered_again_is_kept_once_as_its_latest_delivery(tmp_path: Path) -> None:
-    write_ods(
+    rows = _built(
         tmp_path,
         {
             "xuexi__statements": (
@@ -100,21 +106,17 @@ def test_a_statement_delivered_again_is_kept_once_as_its_latest_delivery(tmp_pat
                     _statement("s-2", 20),
                     _statement(" s-1 ", 15),  # the same id again, corrected: this one is kept
                     _statement("", 5),  # no id, alone: never carried
+                    _statement("s-2\u3000", 25),  # padded with an ideographic space: s-2 again
                 ],
             )
         },
     )
-    report = build(tmp_path, progress=False)
-    assert report.ok, report.error
-    con = open_published(tmp_path)
-    try:
-        assert _rows(
-            con,
-            "SELECT statement_id, duration_seconds, export_count, _source_row "
-            "FROM dwd.learning_statement ORDER BY statement_id",
-        ) == [("s-1", 900, 2, 3), ("s-2", 1200, 1, 2)]
-        assert _rows(
-            con, "SELECT _source_row, reason FROM dwd.learning_statement_rejected ORDER BY _source_row"
-        ) == [(1, "duplicate_row 重复导出"), (4, "missing_key 语句ID缺失")]
-    finally:
-        con.close()
+    assert rows(
+        "SELECT statement_id, duration_seconds, export_count, _source_row "
+        "FROM dwd.learning_statement ORDER BY statement_id",
+    ) == [("s-1", 900, 2, 3), ("s-2", 1500, 2, 5)]
+    assert rows("SELECT _source_row, reason FROM dwd.learning_statement_rejected ORDER BY _source_row") == [
+        (1, "duplicate_row 重复导出"),
+        (2, "duplicate_row 重复导出"),
+        (4, "missing_key 语句ID缺失"),
+    ]
