@@ -4,7 +4,8 @@
 -- owner: 002 教务处
 -- description: 学在望湖 learning-platform xAPI statements, with what the summaries need typed from
 --   the fields the sync took out of the statement JSON (ODS keeps them as text beside it): the
---   actor key (account name — the 学号 —, or the mbox of an actor without an account; dwd.person_link system 'xuexi'), the verb's short name
+--   actor key (account name — the 学号 —, or the mbox of an actor without an account;
+--   dwd.person_link system 'xuexi'), the verb's short name
 --   (launched, experienced, completed, answered, passed, failed…), the course (the first
 --   grouping context activity), result duration in seconds, scaled score and success, and the
 --   time in campus local time (Asia/Shanghai). The JSON itself stays in the ODS.
